@@ -1,0 +1,35 @@
+# Two commands do all the set-up on a fresh machine: `make plan` and `make test`.
+VENV  ?= .venv
+ENV   ?= dev
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install plan test lint bench clean
+
+$(STAMP): pyproject.toml requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## plan: the offline plan of ENV (default dev): inventory and summary in build/ENV/
+plan: $(STAMP)
+	$(VENV)/bin/mlplat plan $(ENV)
+
+## lint: ruff lint and format check
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## test: every check CI runs
+test: lint
+	$(VENV)/bin/pytest -q
+
+## bench: time and peak memory of `mlplat plan prod` against a bare-mocks floor
+bench: $(STAMP)
+	$(PY) bench/plan_bench.py
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

@@ -1,0 +1,121 @@
+"""`mlplat plan`: synthesize every layer of an environment in dependency order, offline."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+
+from mlplat.inventory import inventory_document, write_inventory
+from mlplat.synth import ORGANIZATION, Registration, StackRun, synthesize
+from stacks.main import LAYERS, main
+from stacks.spec import ENVIRONMENTS_DIR, load_spec
+
+PROJECT = "mlplatform"
+
+
+class PlanError(Exception):
+    """The program refused its input; one line per problem."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    name: str
+    layer: str
+    config: dict[str, str]
+
+
+@dataclass
+class PlanResult:
+    environment: str
+    inventory_path: Path
+    runs: list[StackRun]
+
+    def summary(self) -> dict[str, Any]:
+        stacks = []
+        for run in self.runs:
+            types = Counter(
+                r.type for r in run.registrations if r.custom and not r.type.startswith("pulumi:pulumi:")
+            )
+            stacks.append(
+                {
+                    "stack": run.stack,
+                    "resources": sum(types.values()),
+                    "components": sum(
+                        1 for r in run.registrations if not r.custom and r.type != "pulumi:pulumi:Stack"
+                    ),
+                    "types": dict(sorted(types.items())),
+                }
+            )
+        return {
+            "environment": self.environment,
+            "inventory": str(self.inventory_path),
+            "stacks": stacks,
+            "total_resources": sum(s["resources"] for s in stacks),
+        }
+
+
+def stack_plans(environment: str, directory: Path = ENVIRONMENTS_DIR) -> list[StackPlan]:
+    """`org` and every `<environment>-<layer>` stack with a config file, in layer order."""
+    plans = []
+    for layer in LAYERS:
+        name = "org" if layer == "org" else f"{environment}-{layer}"
+        path = directory / f"Pulumi.{name}.yaml"
+        if path.exists():
+            config = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("config") or {}
+            plans.append(
+                StackPlan(
+                    name, layer, {k: v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
+                )
+            )
+    return plans
+
+
+def plan(
+    environment: str,
+    out_dir: Path,
+    *,
+    on_stack: Callable[[StackPlan], None] = lambda _: None,
+    on_register: Callable[[Registration], None] = lambda _: None,
+) -> PlanResult:
+    """Validate the spec, run every stack of the environment under mocks, write inventory.json.
+
+    Raises `stacks.spec.SpecError` for an invalid spec and `PlanError` when a component
+    rejects its arguments.
+    """
+    load_spec(environment)  # report spec problems before anything runs
+    runs: list[StackRun] = []
+    exports: dict[str, dict[str, Any]] = {}
+    for stack in stack_plans(environment):
+        on_stack(stack)
+        try:
+            run = synthesize(
+                project=PROJECT,
+                stack=stack.name,
+                config=stack.config,
+                program=main,
+                references=exports,
+                on_register=on_register,
+            )
+        except pulumi.InputPropertiesError as error:
+            details = error.errors or [{"property_path": "", "reason": error.message}]
+            raise PlanError(
+                [f"{stack.name}: {error.message}: {d['property_path']}: {d['reason']}" for d in details]
+            ) from None
+        except pulumi.RunError as error:
+            raise PlanError([f"{stack.name}: {line}" for line in str(error).splitlines()]) from None
+        runs.append(run)
+        exports[f"{ORGANIZATION}/{PROJECT}/{stack.name}"] = run.exports
+    inventory_path = out_dir / "inventory.json"
+    write_inventory(inventory_path, inventory_document(PROJECT, environment, runs))
+    return PlanResult(environment, inventory_path, runs)

@@ -1,0 +1,112 @@
+"""The `<env>-foundation` stack: deploy roles, KMS keys per data class and VPCs, per account and region."""
+
+from __future__ import annotations
+
+import pulumi
+
+from components.data_class_keys import DataClassKeyArgs, DataClassKeys, DataClassKeysArgs
+from components.deploy_role import DeployRole, DeployRoleArgs
+from components.network import Network, NetworkArgs
+from stacks.providers import aws_provider, baseline_tags, layer_reference
+from stacks.spec import ACCOUNT_ROLES, PlatformSpec
+
+
+def environment_accounts(spec: PlatformSpec) -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
+    """Organization account key -> (roles it plays, its regions in role order) for this environment.
+
+    One account can play several roles (dev puts data, training and registry in one account);
+    it still gets one provider per region, one deploy role and one key set per region.
+    """
+    accounts: dict[str, tuple[set[str], list[str]]] = {}
+    for role in ACCOUNT_ROLES:
+        assignment = spec.env.accounts[role]
+        roles, regions = accounts.setdefault(assignment.account, (set(), []))
+        roles.add(role)
+        regions.extend(r for r in assignment.regions if r not in regions)
+    return {key: (frozenset(roles), tuple(regions)) for key, (roles, regions) in accounts.items()}
+
+
+def data_class_keys(spec: PlatformSpec, roles: frozenset[str], region: str) -> dict[str, DataClassKeyArgs]:
+    """The data classes an account holds in a region; personal data only in its residency regions."""
+    return {
+        name: DataClassKeyArgs(
+            description=f"{spec.env.name} {name}: {data_class.description}",
+            via_services=[s for s in data_class.key_services if s != "logs"],
+            cloudwatch_logs="logs" in data_class.key_services,
+        )
+        for name, data_class in spec.org.data_classes.items()
+        if roles.intersection(data_class.accounts)
+        and (not data_class.personal_data or region in spec.org.personal_data_regions)
+    }
+
+
+def program(spec: PlatformSpec) -> None:
+    env, org = spec.env, spec.org
+    tags = baseline_tags(
+        environment=env.name, layer="foundation", owner=env.owner, cost_center=env.cost_center
+    )
+    account_ids = layer_reference("org").require_output("account_ids")
+
+    providers: dict[tuple[str, str], pulumi.ProviderResource] = {}
+    deploy_role_arns, key_arns = {}, {}
+    for account_key, (roles, regions) in environment_accounts(spec).items():
+        account_id = account_ids.apply(lambda ids, key=account_key: ids[key])
+        for region in regions:
+            providers[account_key, region] = aws_provider(
+                f"{account_key}-{region}",
+                account_id=account_id,
+                region=region,
+                role_name=org.member_access_role_name,
+                session_name=f"mlplatform-{env.name}-foundation",
+                tags=tags,
+            )
+        deploy_role = DeployRole(
+            f"{account_key}-deploy",
+            DeployRoleArgs(
+                role_name=f"{org.deploy_role_name}-{env.name}", trusted_principal_arns=org.ci_principal_arns
+            ),
+            opts=pulumi.ResourceOptions(provider=providers[account_key, regions[0]]),
+        )
+        deploy_role_arns[account_key] = deploy_role.arn
+        key_arns[account_key] = {}
+        for region in regions:
+            keys = DataClassKeys(
+                f"{account_key}-{region}",
+                DataClassKeysArgs(
+                    account_id=account_id,
+                    region=region,
+                    alias_prefix=f"alias/{org.name}/{env.name}",
+                    keys=data_class_keys(spec, roles, region),
+                ),
+                opts=pulumi.ResourceOptions(provider=providers[account_key, region]),
+            )
+            key_arns[account_key][region] = keys.key_arns
+
+    vpcs = {}
+    for key, vpc in env.network.vpcs.items():
+        account_key = env.accounts[vpc.account].account
+        network = Network(
+            key,
+            NetworkArgs(
+                region=vpc.region,
+                cidr=vpc.cidr,
+                availability_zones=vpc.availability_zones,
+                nat=env.network.nat,
+                interface_endpoints=env.network.interface_endpoints,
+            ),
+            opts=pulumi.ResourceOptions(provider=providers[account_key, vpc.region]),
+        )
+        vpcs[key] = {
+            "account": account_key,
+            "region": vpc.region,
+            "vpc_id": network.vpc_id,
+            "private_subnet_ids": network.private_subnet_ids,
+        }
+
+    pulumi.export(
+        "account_ids",
+        {role: account_ids.apply(lambda ids, a=a.account: ids[a]) for role, a in env.accounts.items()},
+    )
+    pulumi.export("deploy_role_arns", deploy_role_arns)
+    pulumi.export("kms_key_arns", key_arns)
+    pulumi.export("vpcs", vpcs)

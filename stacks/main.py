@@ -1,0 +1,28 @@
+"""Runs the layer program named by the stack's config (`mlplatform:environment`, `mlplatform:layer`)."""
+
+from __future__ import annotations
+
+import pulumi
+
+from stacks import foundation, org
+from stacks.spec import SpecError, load_org, load_spec
+
+# Layers in deployment order; each reads only the outputs of layers before it.
+LAYERS = ("org", "foundation", "data", "registry", "compute")
+PROGRAMS = {"foundation": foundation.program}
+
+
+def main() -> None:
+    config = pulumi.Config()
+    environment, layer = config.require("environment"), config.require("layer")
+    try:
+        if layer == "org":
+            org.program(load_org())
+            return
+        if layer not in PROGRAMS:
+            raise pulumi.RunError(
+                f"mlplatform:layer is {layer!r}; layers built so far: org, {', '.join(PROGRAMS)} (planned: {', '.join(LAYERS)})"
+            )
+        PROGRAMS[layer](load_spec(environment))
+    except SpecError as error:
+        raise pulumi.RunError(f"the environment spec is invalid:\n{error}") from None

@@ -1,0 +1,81 @@
+"""The `org` stack: the organization, its guardrails and the organization trail."""
+
+from __future__ import annotations
+
+import pulumi
+
+from components.log_archive import LogArchive, LogArchiveArgs
+from components.organization import MemberAccountArgs, Organization, OrganizationArgs
+from components.organization_trail import OrganizationTrail, OrganizationTrailArgs
+from stacks.providers import aws_provider, baseline_tags
+from stacks.spec import OrganizationSpec
+
+
+def program(org: OrganizationSpec) -> None:
+    tags = baseline_tags(environment="org", layer="org", owner=org.owner, cost_center=org.cost_center)
+    management = aws_provider(
+        f"management-{org.home_region}",
+        account_id=org.management_account_id,
+        region=org.home_region,
+        role_name=org.management_role_name,
+        session_name="mlplatform-org",
+        tags=tags,
+    )
+    organization = Organization(
+        "organization",
+        OrganizationArgs(
+            organizational_units={key: ou.parent for key, ou in org.organizational_units.items()},
+            accounts={
+                key: MemberAccountArgs(
+                    name=f"{org.name}-{key}",
+                    email=account.email,
+                    ou=account.ou,
+                    personal_data=account.personal_data,
+                )
+                for key, account in org.accounts.items()
+            },
+            member_access_role_name=org.member_access_role_name,
+            allowed_regions=org.allowed_regions,
+            personal_data_regions=org.personal_data_regions,
+        ),
+        opts=pulumi.ResourceOptions(provider=management),
+    )
+
+    archive_account = org.cloudtrail.log_archive_account
+    archive_account_id = organization.accounts[archive_account].id
+    archive_provider = aws_provider(
+        f"{archive_account}-{org.home_region}",
+        account_id=archive_account_id,
+        region=org.home_region,
+        role_name=org.member_access_role_name,
+        session_name="mlplatform-org",
+        tags=tags,
+    )
+    trail_name = f"{org.name}-organization-trail"
+    archive = LogArchive(
+        "cloudtrail-archive",
+        LogArchiveArgs(
+            account_id=archive_account_id,
+            region=org.home_region,
+            management_account_id=org.management_account_id,
+            organization_id=organization.organization_id,
+            trail_arn=f"arn:aws:cloudtrail:{org.home_region}:{org.management_account_id}:trail/{trail_name}",
+            retention_days=org.cloudtrail.retention_days,
+            key_alias=f"alias/{org.name}/cloudtrail",
+        ),
+        opts=pulumi.ResourceOptions(provider=archive_provider),
+    )
+    trail = OrganizationTrail(
+        "organization-trail",
+        OrganizationTrailArgs(
+            trail_name=trail_name, bucket_name=archive.bucket_name, kms_key_arn=archive.key_arn
+        ),
+        opts=pulumi.ResourceOptions(provider=management, depends_on=[archive]),
+    )
+
+    pulumi.export("organization_id", organization.organization_id)
+    pulumi.export("root_id", organization.root_id)
+    pulumi.export("account_ids", organization.account_ids)
+    pulumi.export(
+        "cloudtrail", {"trail_arn": trail.arn, "bucket": archive.bucket_name, "key_arn": archive.key_arn}
+    )

@@ -1,0 +1,482 @@
+"""The environment spec: the typed, validated form of environments/<env>.yaml and org.yaml.
+
+The spec files are the single source of truth a user edits. They are read once, validated
+here and frozen; stacks derive every resource from them and environments differ only by
+values. Every problem is collected and reported as one line naming the file, the field path,
+the value given and what is allowed (`SpecError`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+ENVIRONMENTS_DIR = Path(__file__).resolve().parent.parent / "environments"
+ORG_SPEC = "org"
+
+# Commercial AWS regions; the platform rejects anything else so that typos fail here,
+# not halfway through a deploy.
+AWS_REGIONS = (
+    "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+    "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+    "ap-southeast-4", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2",
+    "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
+    "il-central-1", "me-central-1", "me-south-1", "sa-east-1", "us-east-1", "us-east-2",
+    "us-west-1", "us-west-2",
+)  # fmt: skip
+
+# Interface endpoints the network can create, by the service-name suffix AWS uses.
+INTERFACE_ENDPOINTS = (
+    "ecr.api", "ecr.dkr", "sts", "logs", "sqs", "eks", "eks-auth", "ec2", "ssm", "kms",
+    "elasticloadbalancing", "autoscaling", "monitoring",
+)  # fmt: skip
+
+AccountRole = Literal["data", "training", "registry", "security"]
+KeyService = Literal[
+    "s3", "ec2", "eks", "ecr", "sqs", "sns", "rds", "secretsmanager", "glue", "fsx", "sagemaker", "logs"
+]
+ACCOUNT_ROLES: tuple[str, ...] = ("data", "training", "registry", "security")
+
+
+def _region(value: str) -> str:
+    if value not in AWS_REGIONS:
+        raise ValueError(f"not an AWS region; allowed: {', '.join(AWS_REGIONS)}")
+    return value
+
+
+def _key(value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9-]{0,30}[a-z0-9]", value):
+        raise ValueError("a key is 2 to 32 characters of a-z, 0-9 and '-', starting with a letter")
+    return value
+
+
+def _account_id(value: str) -> str:
+    if not re.fullmatch(r"\d{12}", value):
+        raise ValueError("an AWS account id is exactly 12 digits, quoted as a string")
+    return value
+
+
+def _email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", value):
+        raise ValueError("expected an e-mail address such as aws+prod-data@example.com")
+    return value
+
+
+def _role_arn(value: str) -> str:
+    if not re.fullmatch(r"arn:aws:iam::\d{12}:role/[\w+=,.@/-]+", value):
+        raise ValueError("expected an IAM role ARN such as arn:aws:iam::123456789012:role/ci")
+    return value
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    duplicates = sorted({str(v) for v in values if values.count(v) > 1})
+    if duplicates:
+        raise ValueError(f"each value may appear once; repeated: {', '.join(duplicates)}")
+    return values
+
+
+Region = Annotated[str, AfterValidator(_region)]
+Key = Annotated[str, AfterValidator(_key)]
+AccountId = Annotated[str, AfterValidator(_account_id)]
+Email = Annotated[str, AfterValidator(_email)]
+RoleArn = Annotated[str, AfterValidator(_role_arn)]
+Regions = Annotated[list[Region], Field(min_length=1), AfterValidator(_unique)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+# --- the organization (environments/org.yaml) -------------------------------------------
+
+
+class OrganizationalUnit(Frozen):
+    """An OU; `parent` names another OU key, or the root when omitted."""
+
+    parent: Key | None = None
+
+
+class MemberAccount(Frozen):
+    """A member account, created by Organizations and protected against deletion."""
+
+    email: Email
+    ou: Key
+    personal_data: bool = False
+    """Holds or processes personal data (GDPR): restricted to the personal-data regions by SCP."""
+
+
+class CloudTrailSpec(Frozen):
+    """The organization trail and its Object-Locked archive in the log-archive account."""
+
+    log_archive_account: Key
+    retention_days: Annotated[int, Field(ge=365, le=3650)]
+    """Object Lock (compliance mode) retention of every log object, in days."""
+
+
+class DataClass(Frozen):
+    """A data classification: one KMS key per class, region and data account."""
+
+    description: Annotated[str, Field(min_length=1)]
+    accounts: Annotated[list[AccountRole], Field(min_length=1), AfterValidator(_unique)]
+    """Account roles that hold this class; each gets a key in every one of its regions."""
+    key_services: Annotated[list[KeyService], Field(min_length=1), AfterValidator(_unique)]
+    """Services through which the account's principals may use the key (`logs`: CloudWatch Logs)."""
+    personal_data: bool = False
+    """Personal data (GDPR): its keys exist only in the personal-data regions."""
+
+
+class OrganizationSpec(Frozen):
+    name: Key
+    """Short company prefix used in physical names (aliases, roles, trail)."""
+    owner: Email
+    cost_center: Annotated[str, Field(min_length=1)]
+    management_account_id: AccountId
+    management_role_name: str = "mlplatform-org-admin"
+    """Role in the management account the `org` stack deploys through (created once; docs/bootstrap.md)."""
+    home_region: Region
+    allowed_regions: Regions
+    """Regions every member account may use (SCP allow-list)."""
+    personal_data_regions: Regions
+    """Regions where personal data may be stored or processed (GDPR residency)."""
+    member_access_role_name: str = "OrganizationAccountAccessRole"
+    """Role Organizations creates in each new account; the foundation layer deploys through it."""
+    deploy_role_name: str = "mlplatform-deploy"
+    """Role the foundation creates in each workload account for the later layers."""
+    ci_principal_arns: Annotated[list[RoleArn], Field(min_length=1), AfterValidator(_unique)]
+    """Principals (the CI runners' roles) allowed to assume the deploy roles."""
+    organizational_units: Annotated[dict[Key, OrganizationalUnit], Field(min_length=1)]
+    accounts: Annotated[dict[Key, MemberAccount], Field(min_length=1)]
+    cloudtrail: CloudTrailSpec
+    data_classes: Annotated[dict[Key, DataClass], Field(min_length=1)]
+
+
+# --- an environment (environments/<env>.yaml) -------------------------------------------
+
+
+class AccountAssignment(Frozen):
+    """Which organization account plays a role in this environment, and in which regions."""
+
+    account: Key
+    regions: Regions
+
+
+class VpcSpec(Frozen):
+    account: AccountRole
+    region: Region
+    cidr: str
+    availability_zones: Annotated[list[str], Field(min_length=2, max_length=6), AfterValidator(_unique)]
+
+
+class NetworkSpec(Frozen):
+    nat: Literal["none", "single", "per_az"]
+    """NAT strategy: `single` (one NAT gateway per VPC, cheap) or `per_az` (no cross-AZ NAT traffic)."""
+    interface_endpoints: Annotated[
+        list[Literal[INTERFACE_ENDPOINTS]], Field(min_length=1), AfterValidator(_unique)  # type: ignore[valid-type]
+    ]
+    vpcs: Annotated[dict[Key, VpcSpec], Field(min_length=1)]
+
+
+class Team(Frozen):
+    description: Annotated[str, Field(min_length=1)]
+    contact: Email
+
+
+class Domain(Frozen):
+    """A data domain (data mesh): owned by one team."""
+
+    description: Annotated[str, Field(min_length=1)]
+    owner_team: Key
+
+
+class EnvironmentSpec(Frozen):
+    name: Key
+    description: Annotated[str, Field(min_length=1)]
+    owner: Email
+    cost_center: Annotated[str, Field(min_length=1)]
+    accounts: dict[AccountRole, AccountAssignment]
+    network: NetworkSpec
+    teams: Annotated[dict[Key, Team], Field(min_length=1)]
+    domains: Annotated[dict[Key, Domain], Field(min_length=1)]
+
+
+@dataclass(frozen=True)
+class PlatformSpec:
+    """An environment together with the organization it lives in."""
+
+    org: OrganizationSpec
+    env: EnvironmentSpec
+
+
+# --- loading and reporting --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    path: str
+    value: Any
+    message: str
+
+    def __str__(self) -> str:
+        shown = _show(self.value)
+        return f"{self.file}: {self.path or '(top level)'}: {shown}: {self.message}"
+
+
+class SpecError(Exception):
+    """One or more problems in the spec files; str() is one line per problem."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        text = "{" + ", ".join(sorted(map(str, value))) + "}" if value else "{}"
+    else:
+        text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def available_environments(directory: Path = ENVIRONMENTS_DIR) -> list[str]:
+    return sorted(
+        p.stem for p in directory.glob("*.yaml") if not p.name.startswith("Pulumi.") and p.stem != ORG_SPEC
+    )
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
+    shown = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        return None, [Problem(shown, "", None, f"cannot read the file ({error.strerror})")]
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
+        reason = getattr(error, "problem", None) or str(error)
+        return None, [Problem(shown, where, None, f"not valid YAML: {reason}")]
+    if not isinstance(data, dict):
+        return None, [Problem(shown, "", data, "the file must hold a mapping of fields")]
+    return data, []
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif str(part).startswith(("literal[", "function-after[")):
+            continue  # pydantic's internal validator names are not field paths
+        else:
+            path += ("." if path else "") + str(part)
+    return path
+
+
+def _from_validation_error(file: str, error: ValidationError) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown field; check the spelling against docs/environments.md"
+        elif item["type"] == "missing":
+            message = "required field is missing"
+        problems.append(Problem(file, _loc(item["loc"]), item.get("input"), message))
+    return problems
+
+
+def _validate(model: type[Frozen], path: Path) -> tuple[Any, list[Problem]]:
+    data, problems = _read_yaml(path)
+    if problems:
+        return None, problems
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        return None, _from_validation_error(_display(path), error)
+
+
+def load_org(directory: Path = ENVIRONMENTS_DIR) -> OrganizationSpec:
+    path = directory / f"{ORG_SPEC}.yaml"
+    org, problems = _validate(OrganizationSpec, path)
+    if not problems:
+        problems = list(org_problems(org, _display(path)))
+    if problems:
+        raise SpecError(problems)
+    return org
+
+
+def load_spec(environment: str, directory: Path = ENVIRONMENTS_DIR) -> PlatformSpec:
+    """Read, validate and freeze environments/<environment>.yaml with the organization spec."""
+    known = available_environments(directory)
+    if environment not in known:
+        raise SpecError(
+            [
+                Problem(
+                    _display(directory / f"{environment}.yaml"),
+                    "",
+                    environment,
+                    f"no such environment; allowed: {', '.join(known)}",
+                )
+            ]
+        )
+    org = load_org(directory)
+    path = directory / f"{environment}.yaml"
+    env, problems = _validate(EnvironmentSpec, path)
+    if not problems:
+        problems = list(environment_problems(org, env, environment, _display(path)))
+    if problems:
+        raise SpecError(problems)
+    return PlatformSpec(org=org, env=env)
+
+
+# --- rules that span fields or files ----------------------------------------------------
+
+
+def org_problems(org: OrganizationSpec, file: str) -> Iterable[Problem]:
+    ous = org.organizational_units
+    for key, ou in ous.items():
+        if ou.parent is not None and ou.parent not in ous:
+            yield Problem(
+                file,
+                f"organizational_units.{key}.parent",
+                ou.parent,
+                f"unknown OU; allowed: {', '.join(ous)}",
+            )
+    for key in ous:
+        seen, current = set(), key
+        while current is not None and current in ous and current not in seen:
+            seen.add(current)
+            current = ous[current].parent
+        if current in seen:
+            yield Problem(
+                file, f"organizational_units.{key}.parent", ous[key].parent, "OU parents form a cycle"
+            )
+    for key, account in org.accounts.items():
+        if account.ou not in ous:
+            yield Problem(file, f"accounts.{key}.ou", account.ou, f"unknown OU; allowed: {', '.join(ous)}")
+    emails = [a.email for a in org.accounts.values()]
+    for key, account in org.accounts.items():
+        if emails.count(account.email) > 1:
+            yield Problem(
+                file, f"accounts.{key}.email", account.email, "every account needs its own e-mail address"
+            )
+    if org.cloudtrail.log_archive_account not in org.accounts:
+        yield Problem(
+            file,
+            "cloudtrail.log_archive_account",
+            org.cloudtrail.log_archive_account,
+            f"unknown account; allowed: {', '.join(org.accounts)}",
+        )
+    if org.home_region not in org.allowed_regions:
+        yield Problem(
+            file,
+            "home_region",
+            org.home_region,
+            f"must be one of allowed_regions: {', '.join(org.allowed_regions)}",
+        )
+    for i, region in enumerate(org.personal_data_regions):
+        if region not in org.allowed_regions:
+            yield Problem(
+                file,
+                f"personal_data_regions[{i}]",
+                region,
+                f"must also be in allowed_regions: {', '.join(org.allowed_regions)}",
+            )
+        if not region.startswith("eu-"):
+            yield Problem(
+                file, f"personal_data_regions[{i}]", region, "personal data stays in EU regions (eu-*)"
+            )
+
+
+def environment_problems(
+    org: OrganizationSpec, env: EnvironmentSpec, stem: str, file: str
+) -> Iterable[Problem]:
+    if env.name != stem:
+        yield Problem(file, "name", env.name, f"must match the file name: {stem}")
+    missing = [role for role in ACCOUNT_ROLES if role not in env.accounts]
+    if missing:
+        yield Problem(
+            file,
+            "accounts",
+            dict(env.accounts),
+            f"every role needs an account; missing: {', '.join(missing)}",
+        )
+    for role, assignment in env.accounts.items():
+        account = org.accounts.get(assignment.account)
+        if account is None:
+            yield Problem(
+                file,
+                f"accounts.{role}.account",
+                assignment.account,
+                f"not an account of environments/org.yaml; allowed: {', '.join(org.accounts)}",
+            )
+            continue
+        allowed = org.personal_data_regions if account.personal_data else org.allowed_regions
+        reason = "personal-data account, allowed (GDPR residency)" if account.personal_data else "allowed"
+        for i, region in enumerate(assignment.regions):
+            if region not in allowed:
+                yield Problem(
+                    file, f"accounts.{role}.regions[{i}]", region, f"{reason}: {', '.join(allowed)}"
+                )
+    yield from _network_problems(env, file)
+    for key, domain in env.domains.items():
+        if domain.owner_team not in env.teams:
+            yield Problem(
+                file,
+                f"domains.{key}.owner_team",
+                domain.owner_team,
+                f"unknown team; allowed: {', '.join(env.teams)}",
+            )
+
+
+def _network_problems(env: EnvironmentSpec, file: str) -> Iterable[Problem]:
+    networks: dict[str, ipaddress.IPv4Network] = {}
+    for key, vpc in env.network.vpcs.items():
+        where = f"network.vpcs.{key}"
+        assignment = env.accounts.get(vpc.account)
+        if assignment is not None and vpc.region not in assignment.regions:
+            yield Problem(
+                file,
+                f"{where}.region",
+                vpc.region,
+                f"not a region of the {vpc.account} account; allowed: {', '.join(assignment.regions)}",
+            )
+        for i, zone in enumerate(vpc.availability_zones):
+            if not re.fullmatch(re.escape(vpc.region) + r"[a-z]", zone):
+                yield Problem(
+                    file,
+                    f"{where}.availability_zones[{i}]",
+                    zone,
+                    f"expected a zone of {vpc.region}, such as {vpc.region}a",
+                )
+        try:
+            network = ipaddress.IPv4Network(vpc.cidr)
+        except ValueError:
+            yield Problem(file, f"{where}.cidr", vpc.cidr, "expected an IPv4 network such as 10.20.0.0/16")
+            continue
+        if not network.is_private or not 16 <= network.prefixlen <= 20:
+            yield Problem(
+                file, f"{where}.cidr", vpc.cidr, "a VPC needs a private (RFC 1918) range from /16 to /20"
+            )
+            continue
+        for other, other_network in networks.items():
+            if network.overlaps(other_network):
+                yield Problem(
+                    file, f"{where}.cidr", vpc.cidr, f"overlaps network.vpcs.{other}.cidr ({other_network})"
+                )
+        networks[key] = network
