@@ -32,7 +32,9 @@ class OrganizationTrail(pulumi.ComponentResource):
             is_multi_region_trail=True,
             include_global_service_events=True,
             enable_log_file_validation=True,
-            opts=pulumi.ResourceOptions(parent=self),
+            # CloudTrail checks the bucket policy when the trail is created, so the caller's
+            # ordering (the log archive) must hold for the trail itself, not just the component.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None),
         )
         self.arn = self.trail.arn
         self.register_outputs({"arn": self.arn})

@@ -32,6 +32,8 @@ class Placement:
 @dataclass(frozen=True)
 class Created:
     id: str
+    inputs: dict[str, Any]
+    """The inputs after the provider's check: with the autoname where one was generated."""
     outputs: dict[str, Any]
 
 
@@ -165,6 +167,17 @@ def _endpoint_extra(h: str, place: Placement) -> dict:
     return {"ownerId": place.account, "state": "available"}
 
 
+def _sns_topic(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    arn = _arn("sns", place, inputs["name"])
+    return arn, {"arn": arn}
+
+
+def _sqs_queue(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    queue = inputs["name"]
+    url = f"https://sqs.{place.region}.amazonaws.com/{place.account}/{queue}"
+    return url, {"arn": _arn("sqs", place, queue), "url": url}
+
+
 def _trail(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
     trail_name = inputs["name"]
     arn = _arn("cloudtrail", place, f"trail/{trail_name}")
@@ -182,6 +195,8 @@ RULES: dict[str, Outputs] = {
     "aws:iam/policy:Policy": _named("iam", "policy/", regional=False),
     "aws:s3/bucket:Bucket": _bucket,
     "aws:cloudtrail/trail:Trail": _trail,
+    "aws:sns/topic:Topic": _sns_topic,
+    "aws:sqs/queue:Queue": _sqs_queue,
     "aws:ec2/vpc:Vpc": _prefixed("vpc", "vpc", _vpc_extra),
     "aws:ec2/subnet:Subnet": _prefixed("subnet", "subnet"),
     "aws:ec2/routeTable:RouteTable": _prefixed("rtb", "route-table"),
@@ -231,7 +246,7 @@ class FakeCloud:
             # Pulumi's autonaming: the logical name plus a random suffix (here: from the hash).
             inputs[physical_key] = f"{_kebab(name)[:55]}-{h[:7]}"
         resource_id, computed = RULES.get(type_, _generic)(h, name, inputs, place)
-        return Created(resource_id, {**inputs, **computed})
+        return Created(resource_id, inputs, {**inputs, **computed})
 
     def _provider(self, urn: str, h: str, inputs: dict[str, Any]) -> Created:
         provider_id = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
@@ -239,7 +254,7 @@ class FakeCloud:
         self.placements[f"{urn}::{provider_id}"] = Placement(
             accounts[0] if accounts else MANAGEMENT_PLACEHOLDER, inputs.get("region", "us-east-1")
         )
-        return Created(provider_id, dict(inputs))
+        return Created(provider_id, dict(inputs), dict(inputs))
 
 
 def _json_list(value: Any) -> list[str]:

@@ -15,7 +15,7 @@ import yaml
 from mlplat.inventory import inventory_document, write_inventory
 from mlplat.synth import ORGANIZATION, Registration, StackRun, synthesize
 from stacks.main import LAYERS, main
-from stacks.spec import ENVIRONMENTS_DIR, load_spec
+from stacks import spec
 
 PROJECT = "mlplatform"
 
@@ -65,8 +65,9 @@ class PlanResult:
         }
 
 
-def stack_plans(environment: str, directory: Path = ENVIRONMENTS_DIR) -> list[StackPlan]:
+def stack_plans(environment: str) -> list[StackPlan]:
     """`org` and every `<environment>-<layer>` stack with a config file, in layer order."""
+    directory = spec.ENVIRONMENTS_DIR
     plans = []
     for layer in LAYERS:
         name = "org" if layer == "org" else f"{environment}-{layer}"
@@ -93,7 +94,7 @@ def plan(
     Raises `stacks.spec.SpecError` for an invalid spec and `PlanError` when a component
     rejects its arguments.
     """
-    load_spec(environment)  # report spec problems before anything runs
+    spec.load_spec(environment)  # report spec problems before anything runs
     runs: list[StackRun] = []
     exports: dict[str, dict[str, Any]] = {}
     for stack in stack_plans(environment):

@@ -111,7 +111,7 @@ class RecordingMonitor(mocks.MockMonitor):
             inputs["version"] = request.version  # the engine records the plugin version here
         created = self.cloud.create(urn, request.type, request.name, inputs, request.provider)
         registration.id = created.id
-        registration.inputs = inputs
+        registration.inputs = created.inputs
         registration.outputs = created.outputs
         state = _sync_await(rpc.serialize_properties(created.outputs, {}))
         return resource_pb2.RegisterResourceResponse(urn=urn, id=created.id, object=state)

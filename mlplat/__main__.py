@@ -1,0 +1,3 @@
+from mlplat.cli import app
+
+app(prog_name="mlplat")
