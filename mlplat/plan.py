@@ -14,8 +14,8 @@ import yaml
 
 from mlplat.inventory import inventory_document, write_inventory
 from mlplat.synth import ORGANIZATION, Registration, StackRun, synthesize
-from stacks.main import LAYERS, main
 from stacks import spec
+from stacks.main import LAYERS, main
 
 PROJECT = "mlplatform"
 
