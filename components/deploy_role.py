@@ -22,7 +22,7 @@ class DeployRoleArgs:
         default_factory=lambda: {"administrator": "arn:aws:iam::aws:policy/AdministratorAccess"}
     )
     """Managed policies attached to the role, keyed by a stable name. Defaults to AdministratorAccess
-    (a deploy role creates IAM roles; SCPs bound what it can do, see docs/adr/0004)."""
+    (a deploy role creates IAM roles; SCPs bound what it can do, see docs/adr/0003)."""
     max_session_duration_seconds: int = 3600
 
     def __post_init__(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import runpy
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,12 +13,21 @@ from typing import Any
 import pulumi
 import yaml
 
+import stacks
 from mlplat.inventory import inventory_document, write_inventory
 from mlplat.synth import ORGANIZATION, Registration, StackRun, synthesize
 from stacks import spec
-from stacks.main import LAYERS, main
+from stacks.main import LAYERS
 
 PROJECT = "mlplatform"
+PROJECT_ROOT = Path(stacks.__file__).resolve().parent.parent
+"""The directory of Pulumi.yaml; its __main__.py is the program `pulumi up` runs."""
+
+
+def run_program() -> None:
+    """Run the project the way Pulumi's Python language host does: the project directory
+    through runpy, as __main__, inside the stack (see docs/adr/0002)."""
+    runpy.run_path(str(PROJECT_ROOT), run_name="__main__")
 
 
 class PlanError(Exception):
@@ -104,7 +114,7 @@ def plan(
                 project=PROJECT,
                 stack=stack.name,
                 config=stack.config,
-                program=main,
+                program=run_program,
                 references=exports,
                 on_register=on_register,
             )
