@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -217,6 +217,16 @@ class PlatformSpec:
 # --- loading and reporting --------------------------------------------------------------
 
 
+class _Missing:
+    """The value of a required field that is not there; shown as `(missing)`."""
+
+    def __repr__(self) -> str:
+        return "(missing)"
+
+
+MISSING = _Missing()
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str
@@ -245,7 +255,8 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def available_environments(directory: Path = ENVIRONMENTS_DIR) -> list[str]:
+def available_environments(directory: Path | None = None) -> list[str]:
+    directory = directory or ENVIRONMENTS_DIR
     return sorted(
         p.stem for p in directory.glob("*.yaml") if not p.name.startswith("Pulumi.") and p.stem != ORG_SPEC
     )
@@ -270,33 +281,85 @@ def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
         reason = getattr(error, "problem", None) or str(error)
-        return None, [Problem(shown, where, None, f"not valid YAML: {reason}")]
+        lines = text.splitlines()
+        source = lines[mark.line].rstrip() if mark and mark.line < len(lines) else ""
+        return None, [Problem(shown, where, source, f"not valid YAML: {reason}")]
     if not isinstance(data, dict):
         return None, [Problem(shown, "", data, "the file must hold a mapping of fields")]
     return data, []
 
 
-def _loc(loc: tuple[Any, ...]) -> str:
+def _loc(loc: tuple[Any, ...]) -> tuple[str, bool]:
+    """The field path of a pydantic error location, and whether the error is about a mapping key."""
+    # pydantic's internal validator names are not field paths; `[key]` marks a bad mapping key.
+    parts = [part for part in loc if not str(part).startswith(("literal[", "function-after["))]
+    is_key = bool(parts) and parts[-1] == "[key]"
+    if is_key:
+        parts.pop()
     path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif str(part).startswith(("literal[", "function-after[")):
-            continue  # pydantic's internal validator names are not field paths
+    for i, part in enumerate(parts):
+        if isinstance(part, int) and not (is_key and i == len(parts) - 1):
+            path += f"[{part}]"  # a list index; a key of a mapping is a field name even when a number
         else:
             path += ("." if path else "") + str(part)
-    return path
+    return path, is_key
 
 
-def _from_validation_error(file: str, error: ValidationError) -> list[Problem]:
+def _type_message(kind: str, value: Any) -> str | None:
+    """What a wrong-type value should have been, in the words of the YAML a user writes."""
+    given_text, given_scalar = isinstance(value, str), isinstance(value, int | float | bool)
+    if kind == "string_type":
+        if value is None:
+            return "expected a string, not an empty value"
+        return "expected a string; put the value in quotes" if given_scalar else "expected a string"
+    if kind == "bool_type":
+        return "expected true or false" + (" without quotes" if given_text else "")
+    if kind == "int_type":
+        return "expected a whole number" + (" without quotes" if given_text else "")
+    if kind == "list_type":
+        return "expected a list such as [a, b]"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "expected a mapping of fields" + ("; write {} for an empty one" if value is None else "")
+    return None
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names allowed in the mapping that holds `loc` (an unknown field), if it is a model."""
+    current: Any = model
+    parts = [part for part in loc if not str(part).startswith(("literal[", "function-after["))]
+    for part in parts[:-1]:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return []
+            current = field.annotation
+        elif get_origin(current) in (dict, list):
+            current = get_args(current)[-1]  # through a mapping key or a list index to the value
+        else:
+            return []
+        while get_origin(current) is Annotated:
+            current = get_args(current)[0]
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _from_validation_error(file: str, model: type[BaseModel], error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
-        message = item["msg"].removeprefix("Value error, ")
+        value = item.get("input")
+        message = item["msg"].removeprefix("Value error, ").replace(" after validation", "")
         if item["type"] == "extra_forbidden":
-            message = "unknown field; check the spelling against docs/environments.md"
+            allowed = _fields_at(model, item["loc"])
+            message = "unknown field" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
         elif item["type"] == "missing":
-            message = "required field is missing"
-        problems.append(Problem(file, _loc(item["loc"]), item.get("input"), message))
+            value, message = MISSING, "required field is missing"
+        else:
+            message = _type_message(item["type"], value) or message
+        path, is_key = _loc(item["loc"])
+        if is_key:
+            message = f"not an allowed key; {message}"
+        problems.append(Problem(file, path, value, message))
     return problems
 
 
@@ -307,11 +370,11 @@ def _validate(model: type[Frozen], path: Path) -> tuple[Any, list[Problem]]:
     try:
         return model.model_validate(data), []
     except ValidationError as error:
-        return None, _from_validation_error(_display(path), error)
+        return None, _from_validation_error(_display(path), model, error)
 
 
-def load_org(directory: Path = ENVIRONMENTS_DIR) -> OrganizationSpec:
-    path = directory / f"{ORG_SPEC}.yaml"
+def load_org(directory: Path | None = None) -> OrganizationSpec:
+    path = (directory or ENVIRONMENTS_DIR) / f"{ORG_SPEC}.yaml"
     org, problems = _validate(OrganizationSpec, path)
     if not problems:
         problems = list(org_problems(org, _display(path)))
@@ -320,8 +383,9 @@ def load_org(directory: Path = ENVIRONMENTS_DIR) -> OrganizationSpec:
     return org
 
 
-def load_spec(environment: str, directory: Path = ENVIRONMENTS_DIR) -> PlatformSpec:
+def load_spec(environment: str, directory: Path | None = None) -> PlatformSpec:
     """Read, validate and freeze environments/<environment>.yaml with the organization spec."""
+    directory = directory or ENVIRONMENTS_DIR
     known = available_environments(directory)
     if environment not in known:
         raise SpecError(
@@ -358,13 +422,17 @@ def org_problems(org: OrganizationSpec, file: str) -> Iterable[Problem]:
                 f"unknown OU; allowed: {', '.join(ous)}",
             )
     for key in ous:
-        seen, current = set(), key
-        while current is not None and current in ous and current not in seen:
-            seen.add(current)
+        chain, current = [key], ous[key].parent
+        while current is not None and current in ous and current not in chain:
+            chain.append(current)
             current = ous[current].parent
-        if current in seen:
+        if current == key:  # report the OUs on the cycle, not those merely below it
             yield Problem(
-                file, f"organizational_units.{key}.parent", ous[key].parent, "OU parents form a cycle"
+                file,
+                f"organizational_units.{key}.parent",
+                ous[key].parent,
+                f"OU parents form a cycle: {' -> '.join([*chain, key])}; "
+                "a parent must not be the OU itself or an OU below it",
             )
     for key, account in org.accounts.items():
         if account.ou not in ous:

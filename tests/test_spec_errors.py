@@ -1,0 +1,620 @@
+"""Bad environment specs: `mlplat plan ENV` prints one line per problem and exits 2.
+
+Every case copies environments/ to a temporary directory, breaks one file there and runs
+the real CLI. Each line names the file, the field path, the value given and what is
+allowed; stdout stays empty and no traceback is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from mlplat.cli import app
+from stacks import spec
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUT_ERROR = 2
+# Variables that make rich draw its progress spinner on stderr even when it is not a terminal.
+TERMINAL_OVERRIDES = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+REGIONS = ", ".join(spec.AWS_REGIONS)
+ORG_ACCOUNTS = (
+    "log-archive, prod-data, prod-training, prod-registry, "
+    "staging-data, staging-training, staging-registry, dev-ml"
+)
+OUS = "security, workloads, prod, nonprod"
+ENDPOINTS = (
+    "'ecr.api', 'ecr.dkr', 'sts', 'logs', 'sqs', 'eks', 'eks-auth', 'ec2', 'ssm', 'kms', "
+    "'elasticloadbalancing', 'autoscaling' or 'monitoring'"
+)
+ROLES = "'data', 'training', 'registry' or 'security'"
+
+
+# --- breaking a copy of the spec files --------------------------------------------------
+
+Data = dict[str, Any]
+Change = Callable[[Data], None]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A change to the raw text of a file (for what a mapping cannot express, like bad YAML)."""
+
+    rewrite: Callable[[str], str]
+
+
+def raw(text: str) -> Text:
+    return Text(lambda _: text)
+
+
+def edit(old: str, new: str) -> Text:
+    def rewrite(text: str) -> str:
+        assert old in text, f"{old!r} is not in the file"
+        return text.replace(old, new, 1)
+
+    return Text(rewrite)
+
+
+def _parent(data: Data, path: tuple[str, ...]) -> Data:
+    for key in path[:-1]:
+        data = data[key]
+    return data
+
+
+def put(*path: str, value: Any) -> Change:
+    def change(data: Data) -> None:
+        _parent(data, path)[path[-1]] = value
+
+    return change
+
+
+def drop(*path: str) -> Change:
+    def change(data: Data) -> None:
+        del _parent(data, path)[path[-1]]
+
+    return change
+
+
+def rename(*path: str, to: str) -> Change:
+    def change(data: Data) -> None:
+        parent = _parent(data, path)
+        parent[to] = parent.pop(path[-1])
+
+    return change
+
+
+def every(*changes: Change) -> Change:
+    def change(data: Data) -> None:
+        for one in changes:
+            one(data)
+
+    return change
+
+
+def break_file(directory: Path, file: str, change: Change | Text) -> None:
+    """Apply `change` to environments/<file> in `directory`, the copy a test works on."""
+    path = directory / file
+    if isinstance(change, Text):
+        path.write_text(change.rewrite(path.read_text(encoding="utf-8")), encoding="utf-8")
+        return
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture
+def environments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of environments/ that `stacks.spec` reads; the working directory is its parent,
+    so problems name files as `environments/<file>`."""
+    directory = tmp_path / "environments"
+    shutil.copytree(ROOT / "environments", directory)
+    monkeypatch.setattr(spec, "ENVIRONMENTS_DIR", directory)
+    monkeypatch.chdir(tmp_path)
+    for name in TERMINAL_OVERRIDES:
+        monkeypatch.delenv(name, raising=False)
+    return directory
+
+
+# --- the cases ----------------------------------------------------------------------------
+
+
+def case(id: str, file: str, change: Change | Text, *lines: str, env: str = "dev") -> Any:
+    return pytest.param(file, change, env, list(lines), id=id)
+
+
+def unchanged(data: Data) -> None:
+    pass
+
+
+ORG = "environments/org.yaml"
+DEV = "environments/dev.yaml"
+STAGING = "environments/staging.yaml"
+PROD = "environments/prod.yaml"
+
+CASES = [
+    # the file itself
+    case(
+        "unknown-environment",
+        "dev.yaml",
+        unchanged,
+        "environments/qa.yaml: (top level): 'qa': no such environment; allowed: dev, prod, staging",
+        env="qa",
+    ),
+    case(
+        "org-is-not-an-environment",
+        "dev.yaml",
+        unchanged,
+        f"{ORG}: (top level): 'org': no such environment; allowed: dev, prod, staging",
+        env="org",
+    ),
+    case(
+        "yaml-syntax-error",
+        "dev.yaml",
+        edit("  nat: single\n", "  nat: [single\n"),
+        f"{DEV}: line 15, column 22: '  interface_endpoints: [ecr.api, ecr.dkr, sts, logs, sqs, eks]': "
+        "not valid YAML: expected ',' or ']', but got ':'",
+    ),
+    case(
+        "yaml-tab-indentation",
+        "org.yaml",
+        raw("name: acme\n\towner: cloud-platform@acme.example\n"),
+        f"{ORG}: line 2, column 1: '\\towner: cloud-platform@acme.example': "
+        "not valid YAML: found character '\\t' that cannot start any token",
+    ),
+    case(
+        "top-level-not-a-mapping",
+        "org.yaml",
+        raw("- acme\n- cloud-platform@acme.example\n"),
+        f"{ORG}: (top level): ['acme', 'cloud-platform@acme.example']: the file must hold a mapping of fields",
+    ),
+    case(
+        "empty-file",
+        "dev.yaml",
+        raw("# nothing here yet\n"),
+        f"{DEV}: (top level): None: the file must hold a mapping of fields",
+    ),
+    # the schema: fields and types
+    case(
+        "unknown-field-typo",
+        "org.yaml",
+        rename("cloudtrail", "retention_days", to="retention_dayz"),
+        f"{ORG}: cloudtrail.retention_days: (missing): required field is missing",
+        f"{ORG}: cloudtrail.retention_dayz: 2557: unknown field; allowed: log_archive_account, retention_days",
+    ),
+    case(
+        "missing-required-field",
+        "dev.yaml",
+        drop("owner"),
+        f"{DEV}: owner: (missing): required field is missing",
+    ),
+    case(
+        "account-id-unquoted",
+        "org.yaml",
+        edit('management_account_id: "111111111111"', "management_account_id: 111111111111"),
+        f"{ORG}: management_account_id: 111111111111: expected a string; put the value in quotes",
+    ),
+    case(
+        "account-id-too-short",
+        "org.yaml",
+        put("management_account_id", value="11111111111"),
+        f"{ORG}: management_account_id: '11111111111': an AWS account id is exactly 12 digits, quoted as a string",
+    ),
+    case(
+        "string-for-bool",
+        "org.yaml",
+        put("accounts", "dev-ml", "personal_data", value="yes"),
+        f"{ORG}: accounts.dev-ml.personal_data: 'yes': expected true or false without quotes",
+    ),
+    case(
+        "string-for-int",
+        "org.yaml",
+        put("cloudtrail", "retention_days", value="2557"),
+        f"{ORG}: cloudtrail.retention_days: '2557': expected a whole number without quotes",
+    ),
+    case(
+        "empty-ou",
+        "org.yaml",
+        edit("  security: {}\n", "  security:\n"),
+        f"{ORG}: organizational_units.security: None: expected a mapping of fields; write {{}} for an empty one",
+    ),
+    case(
+        "unknown-region",
+        "org.yaml",
+        put("home_region", value="eu-central-3"),
+        f"{ORG}: home_region: 'eu-central-3': not an AWS region; allowed: {REGIONS}",
+    ),
+    case(
+        "bad-email",
+        "org.yaml",
+        put("accounts", "prod-data", "email", value="aws+prod-data"),
+        f"{ORG}: accounts.prod-data.email: 'aws+prod-data': "
+        "expected an e-mail address such as aws+prod-data@example.com",
+    ),
+    case(
+        "retention-too-short",
+        "org.yaml",
+        put("cloudtrail", "retention_days", value=30),
+        f"{ORG}: cloudtrail.retention_days: 30: Input should be greater than or equal to 365",
+    ),
+    case(
+        "retention-too-long",
+        "org.yaml",
+        put("cloudtrail", "retention_days", value=4000),
+        f"{ORG}: cloudtrail.retention_days: 4000: Input should be less than or equal to 3650",
+    ),
+    case(
+        "duplicate-region",
+        "org.yaml",
+        put("allowed_regions", value=["eu-central-1", "eu-west-1", "us-east-1", "eu-west-1"]),
+        f"{ORG}: allowed_regions: ['eu-central-1', 'eu-west-1', 'us-east-1', 'eu-west-1']: "
+        "each value may appear once; repeated: eu-west-1",
+    ),
+    case(
+        "unknown-account-role",
+        "dev.yaml",
+        rename("accounts", "data", to="datalake"),
+        f"{DEV}: accounts.datalake: 'datalake': not an allowed key; Input should be {ROLES}",
+    ),
+    case(
+        "bad-team-key",
+        "dev.yaml",
+        rename("teams", "perception", to="Perception"),
+        f"{DEV}: teams.Perception: 'Perception': not an allowed key; "
+        "a key is 2 to 32 characters of a-z, 0-9 and '-', starting with a letter",
+    ),
+    case(
+        "unknown-nat-strategy",
+        "dev.yaml",
+        put("network", "nat", value="per-az"),
+        f"{DEV}: network.nat: 'per-az': Input should be 'none', 'single' or 'per_az'",
+    ),
+    case(
+        "unknown-interface-endpoint",
+        "dev.yaml",
+        put("network", "interface_endpoints", value=["ecr.api", "s3"]),
+        f"{DEV}: network.interface_endpoints[1]: 's3': Input should be {ENDPOINTS}",
+    ),
+    case(
+        "duplicate-interface-endpoint",
+        "dev.yaml",
+        put("network", "interface_endpoints", value=["sts", "ecr.api", "sts"]),
+        f"{DEV}: network.interface_endpoints: ['sts', 'ecr.api', 'sts']: each value may appear once; repeated: sts",
+    ),
+    case(
+        "one-availability-zone",
+        "dev.yaml",
+        put("network", "vpcs", "ml-euc1", "availability_zones", value=["eu-central-1a"]),
+        f"{DEV}: network.vpcs.ml-euc1.availability_zones: ['eu-central-1a']: "
+        "List should have at least 2 items, not 1",
+    ),
+    case(
+        "unknown-data-class-account-role",
+        "org.yaml",
+        put("data_classes", "curated", "accounts", value=["data", "analytics"]),
+        f"{ORG}: data_classes.curated.accounts[1]: 'analytics': Input should be {ROLES}",
+    ),
+    # rules across the organization
+    case(
+        "personal-data-region-outside-eu",
+        "org.yaml",
+        put("personal_data_regions", value=["eu-central-1", "us-east-1"]),
+        f"{ORG}: personal_data_regions[1]: 'us-east-1': personal data stays in EU regions (eu-*)",
+    ),
+    case(
+        "personal-data-region-not-allowed",
+        "org.yaml",
+        put("personal_data_regions", value=["eu-central-1", "eu-north-1"]),
+        f"{ORG}: personal_data_regions[1]: 'eu-north-1': must also be in allowed_regions: "
+        "eu-central-1, eu-west-1, us-east-1, us-west-2",
+    ),
+    case(
+        "home-region-not-allowed",
+        "org.yaml",
+        put("home_region", value="eu-west-2"),
+        f"{ORG}: home_region: 'eu-west-2': must be one of allowed_regions: "
+        "eu-central-1, eu-west-1, us-east-1, us-west-2",
+    ),
+    case(
+        "ou-parent-unknown",
+        "org.yaml",
+        put("organizational_units", "prod", "parent", value="workload"),
+        f"{ORG}: organizational_units.prod.parent: 'workload': unknown OU; allowed: {OUS}",
+    ),
+    case(
+        "ou-parent-cycle",
+        "org.yaml",
+        put("organizational_units", "workloads", "parent", value="prod"),
+        f"{ORG}: organizational_units.workloads.parent: 'prod': OU parents form a cycle: "
+        "workloads -> prod -> workloads; a parent must not be the OU itself or an OU below it",
+        f"{ORG}: organizational_units.prod.parent: 'workloads': OU parents form a cycle: "
+        "prod -> workloads -> prod; a parent must not be the OU itself or an OU below it",
+    ),
+    case(
+        "ou-own-parent",
+        "org.yaml",
+        put("organizational_units", "security", "parent", value="security"),
+        f"{ORG}: organizational_units.security.parent: 'security': OU parents form a cycle: "
+        "security -> security; a parent must not be the OU itself or an OU below it",
+    ),
+    case(
+        "account-in-unknown-ou",
+        "org.yaml",
+        put("accounts", "dev-ml", "ou", value="sandbox"),
+        f"{ORG}: accounts.dev-ml.ou: 'sandbox': unknown OU; allowed: {OUS}",
+    ),
+    case(
+        "duplicate-account-email",
+        "org.yaml",
+        put("accounts", "dev-ml", "email", value="aws+log-archive@acme.example"),
+        f"{ORG}: accounts.log-archive.email: 'aws+log-archive@acme.example': "
+        "every account needs its own e-mail address",
+        f"{ORG}: accounts.dev-ml.email: 'aws+log-archive@acme.example': "
+        "every account needs its own e-mail address",
+    ),
+    case(
+        "log-archive-account-unknown",
+        "org.yaml",
+        put("cloudtrail", "log_archive_account", value="logs"),
+        f"{ORG}: cloudtrail.log_archive_account: 'logs': unknown account; allowed: {ORG_ACCOUNTS}",
+    ),
+    # rules across an environment and the organization
+    case(
+        "env-name-not-file-name",
+        "dev.yaml",
+        put("name", value="develop"),
+        f"{DEV}: name: 'develop': must match the file name: dev",
+    ),
+    case(
+        "env-account-not-in-org",
+        "dev.yaml",
+        put("accounts", "data", "account", value="dev-data"),
+        f"{DEV}: accounts.data.account: 'dev-data': not an account of environments/org.yaml; "
+        f"allowed: {ORG_ACCOUNTS}",
+    ),
+    case(
+        "account-role-missing",
+        "dev.yaml",
+        drop("accounts", "security"),
+        f"{DEV}: accounts: {{data, registry, training}}: every role needs an account; missing: security",
+    ),
+    case(
+        "personal-data-account-outside-eu",
+        "prod.yaml",
+        put("accounts", "data", "regions", value=["eu-central-1", "us-east-1"]),
+        f"{PROD}: accounts.data.regions[1]: 'us-east-1': "
+        "personal-data account, allowed (GDPR residency): eu-central-1, eu-west-1",
+        env="prod",
+    ),
+    case(
+        "account-region-not-allowed",
+        "staging.yaml",
+        put("accounts", "training", "regions", value=["eu-central-1", "us-west-2", "ap-south-1"]),
+        f"{STAGING}: accounts.training.regions[2]: 'ap-south-1': "
+        "allowed: eu-central-1, eu-west-1, us-east-1, us-west-2",
+        env="staging",
+    ),
+    case(
+        "vpc-region-not-of-its-account",
+        "dev.yaml",
+        every(
+            put("network", "vpcs", "ml-euc1", "region", value="eu-west-1"),
+            put("network", "vpcs", "ml-euc1", "availability_zones", value=["eu-west-1a", "eu-west-1b"]),
+        ),
+        f"{DEV}: network.vpcs.ml-euc1.region: 'eu-west-1': "
+        "not a region of the training account; allowed: eu-central-1",
+    ),
+    case(
+        "availability-zone-of-another-region",
+        "staging.yaml",
+        put("network", "vpcs", "training-usw2", "availability_zones", value=["us-west-2a", "us-east-1b"]),
+        f"{STAGING}: network.vpcs.training-usw2.availability_zones[1]: 'us-east-1b': "
+        "expected a zone of us-west-2, such as us-west-2a",
+        env="staging",
+    ),
+    case(
+        "overlapping-vpc-cidrs",
+        "prod.yaml",
+        put("network", "vpcs", "registry-euc1", "cidr", value="10.32.16.0/20"),
+        f"{PROD}: network.vpcs.registry-euc1.cidr: '10.32.16.0/20': "
+        "overlaps network.vpcs.training-euc1.cidr (10.32.0.0/16)",
+        env="prod",
+    ),
+    case(
+        "public-cidr",
+        "dev.yaml",
+        put("network", "vpcs", "ml-euc1", "cidr", value="8.8.0.0/16"),
+        f"{DEV}: network.vpcs.ml-euc1.cidr: '8.8.0.0/16': a VPC needs a private (RFC 1918) range from /16 to /20",
+    ),
+    case(
+        "cidr-too-large",
+        "dev.yaml",
+        put("network", "vpcs", "ml-euc1", "cidr", value="10.0.0.0/8"),
+        f"{DEV}: network.vpcs.ml-euc1.cidr: '10.0.0.0/8': a VPC needs a private (RFC 1918) range from /16 to /20",
+    ),
+    case(
+        "cidr-with-host-bits",
+        "dev.yaml",
+        put("network", "vpcs", "ml-euc1", "cidr", value="10.8.0.1/16"),
+        f"{DEV}: network.vpcs.ml-euc1.cidr: '10.8.0.1/16': expected an IPv4 network such as 10.20.0.0/16",
+    ),
+    case(
+        "domain-owner-not-a-team",
+        "dev.yaml",
+        put("domains", "camera", "owner_team", value="vision"),
+        f"{DEV}: domains.camera.owner_team: 'vision': unknown team; allowed: perception, data-engineering, ml-platform",
+    ),
+    # several problems in one file: one line each
+    case(
+        "several-schema-problems",
+        "org.yaml",
+        every(
+            drop("owner"),
+            put("allowed_regions", value=["eu-cental-1", "eu-west-1"]),
+            put("cloudtrail", "retention_days", value=10),
+            rename("home_region", to="home_regio"),
+        ),
+        f"{ORG}: owner: (missing): required field is missing",
+        f"{ORG}: home_region: (missing): required field is missing",
+        f"{ORG}: allowed_regions[0]: 'eu-cental-1': not an AWS region; allowed: {REGIONS}",
+        f"{ORG}: cloudtrail.retention_days: 10: Input should be greater than or equal to 365",
+        f"{ORG}: home_regio: 'eu-central-1': unknown field; allowed: {', '.join(spec.OrganizationSpec.model_fields)}",
+    ),
+    case(
+        "several-environment-problems",
+        "staging.yaml",
+        every(
+            put("name", value="stage"),
+            put("accounts", "registry", "account", value="staging-images"),
+            put("network", "vpcs", "training-usw2", "cidr", value="10.16.128.0/17"),
+            put("domains", "hd-maps", "owner_team", value="maps"),
+        ),
+        f"{STAGING}: name: 'stage': must match the file name: staging",
+        f"{STAGING}: accounts.registry.account: 'staging-images': not an account of environments/org.yaml; "
+        f"allowed: {ORG_ACCOUNTS}",
+        f"{STAGING}: network.vpcs.training-usw2.cidr: '10.16.128.0/17': "
+        "overlaps network.vpcs.training-euc1.cidr (10.16.0.0/16)",
+        f"{STAGING}: domains.hd-maps.owner_team: 'maps': unknown team; allowed: perception, behavior, mapping, "
+        "simulation, validation, data-engineering, ml-platform",
+        env="staging",
+    ),
+]
+
+
+@pytest.mark.parametrize(("file", "change", "env", "expected"), CASES)
+def test_bad_spec_is_reported_line_by_line(
+    environments: Path, tmp_path: Path, file: str, change: Change | Text, env: str, expected: list[str]
+) -> None:
+    break_file(environments, file, change)
+    out = tmp_path / "report"
+
+    result = CliRunner().invoke(app, ["plan", env, "--out", str(out)])
+
+    assert result.exit_code == INPUT_ERROR, result.output
+    assert isinstance(result.exception, SystemExit)  # an exit, not an uncaught error
+    assert result.stdout == ""
+    assert result.stderr == "".join(f"{line}\n" for line in expected)
+    assert "Traceback" not in result.output
+    assert not out.exists()  # nothing synthesized, nothing written
+
+
+def test_cases_are_distinct() -> None:
+    assert len(CASES) >= 18
+    assert len({tuple(c.values[3]) for c in CASES}) == len(CASES)
+
+
+def test_several_problems_are_one_line_each(environments: Path) -> None:
+    break_file(
+        environments,
+        "dev.yaml",
+        every(
+            put("owner", value="ml-platform"),
+            put("network", "nat", value="two"),
+            put("network", "vpcs", "ml-euc1", "cidr", value=10),
+            put("teams", "perception", "contact", value=None),
+        ),
+    )
+    with pytest.raises(spec.SpecError) as raised:
+        spec.load_spec("dev")
+    lines = str(raised.value).split("\n")
+    assert len(lines) == len(raised.value.problems) == 4
+    assert [line.split(": ")[1] for line in lines] == [
+        "owner",
+        "network.nat",
+        "network.vpcs.ml-euc1.cidr",
+        "teams.perception.contact",
+    ]
+    assert all(line.startswith(f"{DEV}: ") for line in lines)
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_the_unbroken_copy_is_valid(environments: Path, env: str) -> None:
+    platform = spec.load_spec(env)
+    assert platform.env.name == env
+    assert platform.org.name == "acme"
+    assert environments == spec.ENVIRONMENTS_DIR
+
+
+# --- the installed command, as a user runs it ---------------------------------------------
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A copy of the project whose environments/ a test may break."""
+    copy = tmp_path / "repo"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv", "build", ".git", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache"
+        ),
+    )
+    return copy
+
+
+def run_cli(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in TERMINAL_OVERRIDES}
+    env["PYTHONPATH"] = str(repo)
+    return subprocess.run(
+        [sys.executable, "-m", "mlplat", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def assert_input_error(result: subprocess.CompletedProcess[str], expected: list[str]) -> None:
+    assert result.returncode == INPUT_ERROR, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == expected
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_subprocess_unknown_environment(repo: Path) -> None:
+    result = run_cli(repo, "plan", "qa")
+    assert_input_error(
+        result, ["environments/qa.yaml: (top level): 'qa': no such environment; allowed: dev, prod, staging"]
+    )
+
+
+def test_subprocess_bad_org(repo: Path) -> None:
+    break_file(
+        repo / "environments",
+        "org.yaml",
+        every(
+            put("organizational_units", "prod", "parent", value="workload"),
+            put("cloudtrail", "log_archive_account", value="logs"),
+        ),
+    )
+    result = run_cli(repo, "plan", "prod", "--out", str(repo / "report"))
+    assert_input_error(
+        result,
+        [
+            f"{ORG}: organizational_units.prod.parent: 'workload': unknown OU; allowed: {OUS}",
+            f"{ORG}: cloudtrail.log_archive_account: 'logs': unknown account; allowed: {ORG_ACCOUNTS}",
+        ],
+    )
+    assert not (repo / "report").exists()
+
+
+def test_subprocess_bad_yaml_in_environment(repo: Path) -> None:
+    break_file(repo / "environments", "staging.yaml", edit("  nat: single\n", "  nat: single: per_az\n"))
+    result = run_cli(repo, "plan", "staging", "--json")
+    assert_input_error(
+        result,
+        [
+            f"{STAGING}: line 14, column 14: '  nat: single: per_az': not valid YAML: mapping values are not allowed here"
+        ],
+    )
