@@ -45,36 +45,33 @@ def plan_command(
 
     out_dir = out if out is not None else Path("build") / environment
     errors = Console(stderr=True)
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-        disable=as_json or not errors.is_terminal,
-    ) as progress:
+    live = errors.is_terminal and not as_json
+    problems: list[str] = []
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=errors,
+                  transient=True, disable=not live) as progress:  # fmt: skip
         task = progress.add_task("validating the spec")
-        registered = 0
+        state = {"stack": "", "registered": 0}
 
         def on_stack(stack) -> None:
+            state["stack"] = stack.name
             progress.update(task, description=f"synthesizing {stack.name}")
-            errors.print(f"synthesizing {stack.name}", highlight=False) if not (
-                as_json or errors.is_terminal
-            ) else None
+            if not live and not as_json:
+                errors.print(f"synthesizing {stack.name}", highlight=False)
 
         def on_register(_) -> None:
-            nonlocal registered
-            registered += 1
+            state["registered"] += 1
             progress.update(
-                task, description=f"{progress.tasks[0].description.split(' (')[0]} ({registered} registered)"
+                task, description=f"synthesizing {state['stack']} ({state['registered']} registered)"
             )
 
         try:
             result = plan(environment, out_dir, on_stack=on_stack, on_register=on_register)
         except SpecError as error:
-            _fail([str(p) for p in error.problems])
+            problems = [str(p) for p in error.problems]
         except PlanError as error:
-            _fail(error.lines)
+            problems = error.lines
+    if problems:  # printed after the progress display is gone, so every line stands alone
+        _fail(problems)
 
     summary = result.summary()
     if as_json:

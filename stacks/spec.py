@@ -91,7 +91,7 @@ Regions = Annotated[list[Region], Field(min_length=1), AfterValidator(_unique)]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, use_attribute_docstrings=True)
 
 
 # --- the organization (environments/org.yaml) -------------------------------------------
@@ -101,13 +101,16 @@ class OrganizationalUnit(Frozen):
     """An OU; `parent` names another OU key, or the root when omitted."""
 
     parent: Key | None = None
+    """Key of the parent OU; omitted for an OU directly under the root."""
 
 
 class MemberAccount(Frozen):
     """A member account, created by Organizations and protected against deletion."""
 
     email: Email
+    """Root e-mail address of the account; unique across AWS."""
     ou: Key
+    """Key of the OU the account is placed in."""
     personal_data: bool = False
     """Holds or processes personal data (GDPR): restricted to the personal-data regions by SCP."""
 
@@ -116,6 +119,7 @@ class CloudTrailSpec(Frozen):
     """The organization trail and its Object-Locked archive in the log-archive account."""
 
     log_archive_account: Key
+    """Key of the account that holds the trail archive."""
     retention_days: Annotated[int, Field(ge=365, le=3650)]
     """Object Lock (compliance mode) retention of every log object, in days."""
 
@@ -124,6 +128,7 @@ class DataClass(Frozen):
     """A data classification: one KMS key per class, region and data account."""
 
     description: Annotated[str, Field(min_length=1)]
+    """What the class holds; becomes the key description."""
     accounts: Annotated[list[AccountRole], Field(min_length=1), AfterValidator(_unique)]
     """Account roles that hold this class; each gets a key in every one of its regions."""
     key_services: Annotated[list[KeyService], Field(min_length=1), AfterValidator(_unique)]
@@ -133,14 +138,20 @@ class DataClass(Frozen):
 
 
 class OrganizationSpec(Frozen):
+    """The organization (environments/org.yaml)."""
+
     name: Key
     """Short company prefix used in physical names (aliases, roles, trail)."""
     owner: Email
+    """Contact of the team that runs the organization (tag `owner`)."""
     cost_center: Annotated[str, Field(min_length=1)]
+    """Cost center of the organization-level resources (tag `cost-center`)."""
     management_account_id: AccountId
+    """The management account (quoted, 12 digits)."""
     management_role_name: str = "mlplatform-org-admin"
     """Role in the management account the `org` stack deploys through (created once; docs/bootstrap.md)."""
     home_region: Region
+    """Region of the organization trail and its archive."""
     allowed_regions: Regions
     """Regions every member account may use (SCP allow-list)."""
     personal_data_regions: Regions
@@ -152,9 +163,13 @@ class OrganizationSpec(Frozen):
     ci_principal_arns: Annotated[list[RoleArn], Field(min_length=1), AfterValidator(_unique)]
     """Principals (the CI runners' roles) allowed to assume the deploy roles."""
     organizational_units: Annotated[dict[Key, OrganizationalUnit], Field(min_length=1)]
+    """OUs by key."""
     accounts: Annotated[dict[Key, MemberAccount], Field(min_length=1)]
+    """Member accounts by key; environments name accounts by these keys."""
     cloudtrail: CloudTrailSpec
+    """The organization trail."""
     data_classes: Annotated[dict[Key, DataClass], Field(min_length=1)]
+    """The data classification standard, by class key."""
 
 
 # --- an environment (environments/<env>.yaml) -------------------------------------------
@@ -164,14 +179,22 @@ class AccountAssignment(Frozen):
     """Which organization account plays a role in this environment, and in which regions."""
 
     account: Key
+    """Key of the account in environments/org.yaml."""
     regions: Regions
+    """Regions this role uses in the account; a personal-data account only residency regions."""
 
 
 class VpcSpec(Frozen):
+    """A VPC in one account and region."""
+
     account: AccountRole
+    """The account role (data, training, registry, security) whose account holds the VPC."""
     region: Region
+    """One of that role's regions."""
     cidr: str
+    """Private IPv4 range from /16 to /20, not overlapping the environment's other VPCs."""
     availability_zones: Annotated[list[str], Field(min_length=2, max_length=6), AfterValidator(_unique)]
+    """Zone names (2 to 6); each gets a private subnet, and a public one when NAT is used."""
 
 
 class NetworkSpec(Frozen):
@@ -180,30 +203,48 @@ class NetworkSpec(Frozen):
     interface_endpoints: Annotated[
         list[Literal[INTERFACE_ENDPOINTS]], Field(min_length=1), AfterValidator(_unique)  # type: ignore[valid-type]
     ]
+    """Services that get interface endpoints in every VPC, so their traffic stays off NAT."""
     vpcs: Annotated[dict[Key, VpcSpec], Field(min_length=1)]
+    """VPCs by key."""
 
 
 class Team(Frozen):
+    """A team of engineers using the platform."""
+
     description: Annotated[str, Field(min_length=1)]
+    """What the team does."""
     contact: Email
+    """Team contact address (budgets and alerts go here)."""
 
 
 class Domain(Frozen):
     """A data domain (data mesh): owned by one team."""
 
     description: Annotated[str, Field(min_length=1)]
+    """What the domain's data products hold."""
     owner_team: Key
+    """Key of the team that owns the domain's data products."""
 
 
 class EnvironmentSpec(Frozen):
+    """One environment (environments/<name>.yaml)."""
+
     name: Key
+    """Must equal the file name."""
     description: Annotated[str, Field(min_length=1)]
+    """What the environment is for."""
     owner: Email
+    """Contact of the team that runs the environment (tag `owner`)."""
     cost_center: Annotated[str, Field(min_length=1)]
+    """Cost center every resource is tagged with (tag `cost-center`)."""
     accounts: dict[AccountRole, AccountAssignment]
+    """The account and regions of each role: data, training, registry, security (all four required)."""
     network: NetworkSpec
+    """VPCs, NAT strategy and endpoints."""
     teams: Annotated[dict[Key, Team], Field(min_length=1)]
+    """Teams by key."""
     domains: Annotated[dict[Key, Domain], Field(min_length=1)]
+    """Data domains (data mesh) by key."""
 
 
 @dataclass(frozen=True)
@@ -269,6 +310,25 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, line: int):
+        super().__init__(key)
+        self.key, self.line = key, line
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys silently; a spec would lose a VPC or an account."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise _DuplicateKey(key, key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     shown = _display(path)
     try:
@@ -276,7 +336,11 @@ def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     except OSError as error:
         return None, [Problem(shown, "", None, f"cannot read the file ({error.strerror})")]
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+    except _DuplicateKey as error:
+        return None, [
+            Problem(shown, f"line {error.line}", error.key, "this key appears twice in one mapping")
+        ]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
@@ -388,20 +452,29 @@ def load_spec(environment: str, directory: Path | None = None) -> PlatformSpec:
     directory = directory or ENVIRONMENTS_DIR
     known = available_environments(directory)
     if environment not in known:
+        what = (
+            "the organization, deployed as the `org` stack"
+            if environment == ORG_SPEC
+            else "no such environment"
+        )
         raise SpecError(
             [
                 Problem(
                     _display(directory / f"{environment}.yaml"),
                     "",
                     environment,
-                    f"no such environment; allowed: {', '.join(known)}",
+                    f"{what}; allowed: {', '.join(known)}",
                 )
             ]
         )
-    org = load_org(directory)
-    path = directory / f"{environment}.yaml"
-    env, problems = _validate(EnvironmentSpec, path)
-    if not problems:
+    org_path, path = directory / f"{ORG_SPEC}.yaml", directory / f"{environment}.yaml"
+    # Both files are checked before anything is reported, so a user fixes them in one round.
+    org, problems = _validate(OrganizationSpec, org_path)
+    if org is not None:
+        problems = list(org_problems(org, _display(org_path)))
+    env, env_problems = _validate(EnvironmentSpec, path)
+    problems += env_problems
+    if org is not None and env is not None and not problems:
         problems = list(environment_problems(org, env, environment, _display(path)))
     if problems:
         raise SpecError(problems)

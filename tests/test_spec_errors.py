@@ -154,8 +154,15 @@ CASES = [
         "org-is-not-an-environment",
         "dev.yaml",
         unchanged,
-        f"{ORG}: (top level): 'org': no such environment; allowed: dev, prod, staging",
+        f"{ORG}: (top level): 'org': the organization, deployed as the `org` stack; allowed: dev, prod, staging",
         env="org",
+    ),
+    case(
+        "duplicate-vpc-key",
+        "prod.yaml",
+        edit("    training-usw2:\n", "    training-euc1:\n"),
+        f"{PROD}: line 22: 'training-euc1': this key appears twice in one mapping",
+        env="prod",
     ),
     case(
         "yaml-syntax-error",
@@ -534,6 +541,14 @@ def test_several_problems_are_one_line_each(environments: Path) -> None:
         "teams.perception.contact",
     ]
     assert all(line.startswith(f"{DEV}: ") for line in lines)
+
+
+def test_problems_in_org_and_environment_files_are_reported_together(environments: Path) -> None:
+    break_file(environments, "org.yaml", put("home_region", value="eu-north-7"))
+    break_file(environments, "dev.yaml", put("network", "nat", value="two"))
+    with pytest.raises(spec.SpecError) as raised:
+        spec.load_spec("dev")
+    assert [(p.file, p.path) for p in raised.value.problems] == [(ORG, "home_region"), (DEV, "network.nat")]
 
 
 @pytest.mark.parametrize("env", ["dev", "staging", "prod"])
