@@ -23,10 +23,10 @@ app = typer.Typer(
 INPUT_ERROR = 2
 
 
-def _fail(lines: list[str]) -> None:
+def _fail(lines: list[str], exit_code: int = INPUT_ERROR) -> None:
     for line in lines:
         print(line, file=sys.stderr)
-    raise typer.Exit(INPUT_ERROR)
+    raise typer.Exit(exit_code)
 
 
 @app.callback()
@@ -47,6 +47,7 @@ def plan_command(
     errors = Console(stderr=True)
     live = errors.is_terminal and not as_json
     problems: list[str] = []
+    exit_code = INPUT_ERROR
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=errors,
                   transient=True, disable=not live) as progress:  # fmt: skip
         task = progress.add_task("validating the spec")
@@ -69,9 +70,9 @@ def plan_command(
         except SpecError as error:
             problems = [str(p) for p in error.problems]
         except PlanError as error:
-            problems = error.lines
+            problems, exit_code = error.lines, error.exit_code
     if problems:  # printed after the progress display is gone, so every line stands alone
-        _fail(problems)
+        _fail(problems, exit_code)
 
     summary = result.summary()
     if as_json:

@@ -52,7 +52,9 @@ AUTONAMED = {
     "aws:cloudtrail/trail:Trail": "name",
     "aws:sqs/queue:Queue": "name",
     "aws:sns/topic:Topic": "name",
+    "aws:kms/alias:Alias": "name",
 }
+AUTONAME_PREFIX = {"aws:kms/alias:Alias": "alias/"}
 
 
 def _arn(
@@ -244,7 +246,7 @@ class FakeCloud:
         physical_key = AUTONAMED.get(type_)
         if physical_key and not inputs.get(physical_key):
             # Pulumi's autonaming: the logical name plus a random suffix (here: from the hash).
-            inputs[physical_key] = f"{_kebab(name)[:55]}-{h[:7]}"
+            inputs[physical_key] = f"{AUTONAME_PREFIX.get(type_, '')}{_kebab(name)[:55]}-{h[:7]}"
         resource_id, computed = RULES.get(type_, _generic)(h, name, inputs, place)
         return Created(resource_id, inputs, {**inputs, **computed})
 

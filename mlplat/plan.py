@@ -15,7 +15,7 @@ import yaml
 
 import stacks
 from mlplat.inventory import inventory_document, write_inventory
-from mlplat.synth import ORGANIZATION, Registration, StackRun, synthesize
+from mlplat.synth import ORGANIZATION, DuplicateUrn, Registration, StackRun, UnsupportedInvoke, synthesize
 from stacks import spec
 from stacks.main import LAYERS
 
@@ -31,10 +31,11 @@ def run_program() -> None:
 
 
 class PlanError(Exception):
-    """The program refused its input; one line per problem."""
+    """The program refused its input (exit 2) or has a defect the offline run exposed (exit 1)."""
 
-    def __init__(self, lines: list[str]):
+    def __init__(self, lines: list[str], exit_code: int = 2):
         self.lines = lines
+        self.exit_code = exit_code
         super().__init__("\n".join(lines))
 
 
@@ -125,6 +126,8 @@ def plan(
             ) from None
         except pulumi.RunError as error:
             raise PlanError([f"{stack.name}: {line}" for line in str(error).splitlines()]) from None
+        except (DuplicateUrn, UnsupportedInvoke) as error:
+            raise PlanError([f"{stack.name}: {error}"], exit_code=1) from None
         runs.append(run)
         exports[f"{ORGANIZATION}/{PROJECT}/{stack.name}"] = run.exports
     inventory_path = out_dir / "inventory.json"

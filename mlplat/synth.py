@@ -35,6 +35,10 @@ class UnsupportedInvoke(Exception):
     """The program called a provider function the offline runner does not answer."""
 
 
+class DuplicateUrn(Exception):
+    """Two resources of one stack have the same URN; the Pulumi engine refuses this too."""
+
+
 @dataclass
 class Registration:
     urn: str
@@ -82,8 +86,13 @@ class RecordingMonitor(mocks.MockMonitor):
         self.on_register = on_register
         self.registrations: dict[str, Registration] = {}
 
+    def _claim(self, urn: str) -> None:
+        if urn in self.registrations:
+            raise DuplicateUrn(f"duplicate resource URN {urn}: give the resource a unique name")
+
     def RegisterResource(self, request):
         urn = self.make_urn(request.parent, request.type, request.name)
+        self._claim(urn)
         registration = Registration(
             urn=urn,
             type=request.type,
@@ -123,6 +132,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 f"the program reads {request.type} {request.id!r}; the offline plan cannot read live state"
             )
         _ensure_event_loop()
+        self._claim(urn)
         name = rpc.deserialize_properties(request.properties)["name"]
         if name not in self.references:
             known = ", ".join(sorted(self.references)) or "none"

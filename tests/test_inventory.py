@@ -5,7 +5,7 @@ import pulumi_aws as aws
 import pytest
 
 from mlplat.inventory import dependency_order, inventory_document, load_stacks, to_json, write_inventory
-from mlplat.synth import Registration, UnsupportedInvoke, synthesize
+from mlplat.synth import DuplicateUrn, Registration, UnsupportedInvoke, synthesize
 
 
 def program():
@@ -95,3 +95,26 @@ def test_an_unknown_stack_reference_is_refused():
 
     with pytest.raises(UnsupportedInvoke, match="names no stack synthesized earlier"):
         synthesize(project="p", stack="s", config={}, program=reads_a_missing_stack, references={})
+
+
+# The SDK abandons the failed registration's outputs; that warning is the failure path's own.
+@pytest.mark.filterwarnings("ignore:coroutine 'Output.future' was never awaited:RuntimeWarning")
+def test_two_resources_with_one_urn_are_refused_as_the_engine_would():
+    def duplicates():
+        provider = aws.Provider("p", region="eu-west-1", allowed_account_ids=["123456789012"])
+        for _ in range(2):
+            aws.sns.Topic("same", opts=pulumi.ResourceOptions(provider=provider))
+
+    with pytest.raises(DuplicateUrn, match=r"duplicate resource URN .*aws:sns/topic:Topic::same"):
+        synthesize(project="p", stack="s", config={}, program=duplicates, references={})
+
+
+def test_unnamed_kms_alias_gets_an_alias_autoname():
+    def alias():
+        provider = aws.Provider("p", region="eu-west-1", allowed_account_ids=["123456789012"])
+        aws.kms.Alias("platform", target_key_id="k", opts=pulumi.ResourceOptions(provider=provider))
+
+    run = synthesize(project="p", stack="s", config={}, program=alias, references={})
+    (registration,) = [r for r in run.registrations if r.type == "aws:kms/alias:Alias"]
+    assert registration.inputs["name"].startswith("alias/platform-")
+    assert registration.outputs["arn"] == f"arn:aws:kms:eu-west-1:123456789012:{registration.inputs['name']}"
