@@ -191,6 +191,10 @@ def synthesize(
     collector = _WarningCollector()
     logger.handlers = [collector]
 
+    # As Pulumi's language-host shim does: a failed run abandons futures by design, and
+    # asyncio would print each of them again when it is garbage-collected.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+
     def run() -> None:
         settings.configure(
             mocks.MockSettings(
@@ -209,13 +213,6 @@ def synthesize(
         asyncio.set_event_loop(loop)
         try:
             loop.run_until_complete(pulumi_stack.run_in_stack(program))
-        except BaseException:
-            # A failed run leaves outputs whose exceptions nobody awaits; retrieve them so
-            # asyncio does not print them again when they are garbage-collected.
-            for task in list(settings.SETTINGS.outputs):
-                if task.done() and not task.cancelled():
-                    task.exception()
-            raise
         finally:
             loop.run_until_complete(loop.shutdown_default_executor())
             asyncio.set_event_loop(None)
