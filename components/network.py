@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 import pulumi
 import pulumi_aws as aws
@@ -14,7 +14,7 @@ from components._cidr import plan_subnets
 from components._validation import Problems
 
 NatStrategy = Literal["none", "single", "per_az"]
-NAT_STRATEGIES: tuple[str, ...] = ("none", "single", "per_az")
+NAT_STRATEGIES: tuple[str, ...] = get_args(NatStrategy)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

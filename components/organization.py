@@ -52,6 +52,11 @@ class OrganizationArgs:
                     parent,
                     f"parent must be an OU key: {sorted(self.organizational_units)}",
                 )
+        if not problems.items:  # parents known: they must also not form a cycle
+            try:
+                _parents_first(self.organizational_units)
+            except ValueError as error:
+                problems.add("organizational_units", dict(self.organizational_units), str(error))
         for key, account in self.accounts.items():
             if account.ou not in self.organizational_units:
                 problems.add(

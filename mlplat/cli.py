@@ -75,6 +75,9 @@ def plan_command(
         _fail(problems, exit_code)
 
     summary = result.summary()
+    for stack in summary["stacks"]:  # what `pulumi up` would show as warnings
+        for warning in stack["warnings"]:
+            print(f"warning: {stack['stack']}: {warning}", file=sys.stderr)
     if as_json:
         print(json.dumps(summary, indent=2))
         return

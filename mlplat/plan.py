@@ -19,9 +19,9 @@ from mlplat.synth import ORGANIZATION, DuplicateUrn, Registration, StackRun, Uns
 from stacks import spec
 from stacks.main import LAYERS
 
-PROJECT = "mlplatform"
 PROJECT_ROOT = Path(stacks.__file__).resolve().parent.parent
 """The directory of Pulumi.yaml; its __main__.py is the program `pulumi up` runs."""
+PROJECT = yaml.safe_load((PROJECT_ROOT / "Pulumi.yaml").read_text(encoding="utf-8"))["name"]
 
 
 def run_program() -> None:
@@ -66,6 +66,7 @@ class PlanResult:
                         1 for r in run.registrations if not r.custom and r.type != "pulumi:pulumi:Stack"
                     ),
                     "types": dict(sorted(types.items())),
+                    "warnings": run.warnings,
                 }
             )
         return {
@@ -102,8 +103,8 @@ def plan(
 ) -> PlanResult:
     """Validate the spec, run every stack of the environment under mocks, write inventory.json.
 
-    Raises `stacks.spec.SpecError` for an invalid spec and `PlanError` when a component
-    rejects its arguments.
+    Raises `stacks.spec.SpecError` for an invalid spec, and `PlanError` when a component
+    rejects its arguments or the run exposes a program defect (an invoke, a duplicate URN).
     """
     spec.load_spec(environment)  # report spec problems before anything runs
     runs: list[StackRun] = []

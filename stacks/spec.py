@@ -353,10 +353,14 @@ def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     return data, []
 
 
+def _field_parts(loc: tuple[Any, ...]) -> list[Any]:
+    """A pydantic error location without pydantic's internal validator names."""
+    return [part for part in loc if not str(part).startswith(("literal[", "function-after["))]
+
+
 def _loc(loc: tuple[Any, ...]) -> tuple[str, bool]:
     """The field path of a pydantic error location, and whether the error is about a mapping key."""
-    # pydantic's internal validator names are not field paths; `[key]` marks a bad mapping key.
-    parts = [part for part in loc if not str(part).startswith(("literal[", "function-after["))]
+    parts = _field_parts(loc)  # `[key]` last marks a bad mapping key
     is_key = bool(parts) and parts[-1] == "[key]"
     if is_key:
         parts.pop()
@@ -390,8 +394,7 @@ def _type_message(kind: str, value: Any) -> str | None:
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """The field names allowed in the mapping that holds `loc` (an unknown field), if it is a model."""
     current: Any = model
-    parts = [part for part in loc if not str(part).startswith(("literal[", "function-after["))]
-    for part in parts[:-1]:
+    for part in _field_parts(loc)[:-1]:
         if isinstance(current, type) and issubclass(current, BaseModel):
             field = current.model_fields.get(str(part))
             if field is None:

@@ -19,6 +19,7 @@ def test_plan_writes_an_inventory_and_prints_a_json_summary(tmp_path):
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert [s["stack"] for s in summary["stacks"]] == ["org", "dev-foundation"]
+    assert [s["warnings"] for s in summary["stacks"]] == [[], []]
     assert summary["total_resources"] == sum(s["resources"] for s in summary["stacks"]) > 80
     inventory = json.loads((tmp_path / "inventory.json").read_text())
     assert list(inventory["stacks"]) == ["org", "dev-foundation"]

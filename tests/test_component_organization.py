@@ -100,3 +100,20 @@ def test_every_problem_is_reported_at_once():
     assert [e["property_path"] for e in raised.value.errors] == [
         "organizational_units.a", "accounts.x.ou", "personal_data_regions", "imds_max_hop_limit",
     ]  # fmt: skip
+
+
+def test_ou_cycle_is_reported_as_an_argument_problem():
+    with pytest.raises(pulumi.InputPropertiesError) as raised:
+        OrganizationArgs(
+            organizational_units={"a": "b", "b": "a"},
+            accounts={},
+            member_access_role_name="r",
+            allowed_regions=["eu-central-1"],
+            personal_data_regions=[],
+        )
+    assert raised.value.errors == [
+        {
+            "property_path": "organizational_units",
+            "reason": "{'a': 'b', 'b': 'a'}: OU parents form a cycle among ['a', 'b']",
+        }
+    ]

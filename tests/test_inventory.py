@@ -120,3 +120,11 @@ def test_unnamed_kms_alias_gets_an_alias_autoname():
     (registration,) = [r for r in run.registrations if r.type == "aws:kms/alias:Alias"]
     assert registration.inputs["name"].startswith("alias/platform-")
     assert registration.outputs["arn"] == f"arn:aws:kms:eu-west-1:123456789012:{registration.inputs['name']}"
+
+
+def test_engine_warnings_reach_the_run():
+    def warns():
+        pulumi.log.warn("instance type is deprecated")
+
+    run = synthesize(project="p", stack="s", config={}, program=warns, references={})
+    assert run.warnings == ["instance type is deprecated"]
