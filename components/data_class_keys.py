@@ -20,6 +20,8 @@ class DataClassKeyArgs:
     """Service prefixes (s3, ec2, eks, ...) the account's principals may use the key through."""
     cloudwatch_logs: bool = False
     """Also let CloudWatch Logs in this account and region encrypt log groups with the key."""
+    reader_account_ids: Sequence[pulumi.Input[str]] = ()
+    """Other accounts whose principals may decrypt through S3 in this region (lake consumers)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -61,8 +63,8 @@ class DataClassKeys(pulumi.ComponentResource):
         super().__init__("mlplatform:foundation:DataClassKeys", name, None, opts)
         self.keys: dict[str, aws.kms.Key] = {}
         for data_class, spec in args.keys.items():
-            policy = pulumi.Output.from_input(args.account_id).apply(
-                lambda account, spec=spec: json.dumps(_policy(account, args.region, spec))
+            policy = pulumi.Output.all(args.account_id, *spec.reader_account_ids).apply(
+                lambda accounts, spec=spec: json.dumps(_policy(accounts[0], accounts[1:], args.region, spec))
             )
             key = aws.kms.Key(
                 f"{name}-{data_class}",
@@ -83,9 +85,21 @@ class DataClassKeys(pulumi.ComponentResource):
         self.register_outputs({"key_arns": self.key_arns})
 
 
-def _policy(account_id: str, region: str, spec: DataClassKeyArgs) -> dict:
+def _policy(account_id: str, readers: Sequence[str], region: str, spec: DataClassKeyArgs) -> dict:
     services = [f"{service}.{region}.amazonaws.com" for service in spec.via_services]
     extra = []
+    readers = sorted(set(readers) - {account_id})
+    if readers:
+        extra.append(
+            {
+                "Sid": "DecryptThroughS3ForReaderAccounts",
+                "Effect": "Allow",
+                "Principal": {"AWS": [f"arn:aws:iam::{reader}:root" for reader in readers]},
+                "Action": ["kms:Decrypt", "kms:DescribeKey"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+            }
+        )
     if spec.cloudwatch_logs:
         extra.append(
             {

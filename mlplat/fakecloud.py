@@ -186,6 +186,25 @@ def _trail(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict
     return arn, {"arn": arn, "homeRegion": place.region}
 
 
+def _access_point(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    ap_name = inputs["name"]
+    arn = _arn("s3", place, f"accesspoint/{ap_name}")
+    return f"{place.account}:{ap_name}", {
+        "arn": arn,
+        "accountId": place.account,
+        "alias": f"{ap_name[:20]}-{h[:26]}-s3alias",
+        "networkOrigin": "VPC" if inputs.get("vpcConfiguration") else "Internet",
+    }
+
+
+def _glue_database(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    database = inputs["name"]
+    return f"{place.account}:{database}", {
+        "arn": _arn("glue", place, f"database/{database}"),
+        "catalogId": place.account,
+    }
+
+
 RULES: dict[str, Outputs] = {
     "aws:organizations/organization:Organization": _organization,
     "aws:organizations/organizationalUnit:OrganizationalUnit": _ou,
@@ -197,6 +216,8 @@ RULES: dict[str, Outputs] = {
     "aws:iam/policy:Policy": _named("iam", "policy/", regional=False),
     "aws:s3/bucket:Bucket": _bucket,
     "aws:cloudtrail/trail:Trail": _trail,
+    "aws:s3/accessPoint:AccessPoint": _access_point,
+    "aws:glue/catalogDatabase:CatalogDatabase": _glue_database,
     "aws:sns/topic:Topic": _sns_topic,
     "aws:sqs/queue:Queue": _sqs_queue,
     "aws:ec2/vpc:Vpc": _prefixed("vpc", "vpc", _vpc_extra),

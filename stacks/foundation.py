@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pulumi
 
+from components.lake_classes import LAKE_CLASSES
 from components.data_class_keys import DataClassKeyArgs, DataClassKeys, DataClassKeysArgs
 from components.deploy_role import DeployRole, DeployRoleArgs
 from components.network import Network, NetworkArgs
@@ -26,13 +29,22 @@ def environment_accounts(spec: PlatformSpec) -> dict[str, tuple[frozenset[str], 
     return {key: (frozenset(roles), tuple(regions)) for key, (roles, regions) in accounts.items()}
 
 
-def data_class_keys(spec: PlatformSpec, roles: frozenset[str], region: str) -> dict[str, DataClassKeyArgs]:
-    """The data classes an account holds in a region; personal data only in its residency regions."""
+def data_class_keys(
+    spec: PlatformSpec, roles: frozenset[str], region: str, readers: Sequence[pulumi.Input[str]] = ()
+) -> dict[str, DataClassKeyArgs]:
+    """The data classes an account holds in a region; personal data only in its residency regions.
+
+    `readers` (the training account) may decrypt the lake's non-personal classes through S3: team
+    roles there read data products through access points (components/product_access.py).
+    """
     return {
         name: DataClassKeyArgs(
             description=f"{spec.env.name} {name}: {data_class.description}",
             via_services=[s for s in data_class.key_services if s != "logs"],
             cloudwatch_logs="logs" in data_class.key_services,
+            reader_account_ids=readers
+            if "data" in roles and name in LAKE_CLASSES and not data_class.personal_data
+            else (),
         )
         for name, data_class in spec.org.data_classes.items()
         if roles.intersection(data_class.accounts)
@@ -47,6 +59,7 @@ def program(spec: PlatformSpec) -> None:
     )
     account_ids = layer_reference("org").require_output("account_ids")
 
+    training_account = account_ids.apply(lambda ids: ids[env.accounts["training"].account])
     providers: dict[tuple[str, str], pulumi.ProviderResource] = {}
     deploy_role_arns, key_arns = {}, {}
     for account_key, (roles, regions) in environment_accounts(spec).items():
@@ -76,7 +89,7 @@ def program(spec: PlatformSpec) -> None:
                     account_id=account_id,
                     region=region,
                     alias_prefix=f"alias/{org.name}/{env.name}",
-                    keys=data_class_keys(spec, roles, region),
+                    keys=data_class_keys(spec, roles, region, readers=[training_account]),
                 ),
                 opts=pulumi.ResourceOptions(provider=providers[account_key, region]),
             )

@@ -18,6 +18,8 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from components import lake_classes, tiering
+
 ENVIRONMENTS_DIR = Path(__file__).resolve().parent.parent / "environments"
 ORG_SPEC = "org"
 
@@ -43,6 +45,10 @@ KeyService = Literal[
     "s3", "ec2", "eks", "ecr", "sqs", "sns", "rds", "secretsmanager", "glue", "fsx", "sagemaker", "logs"
 ]
 ACCOUNT_ROLES: tuple[str, ...] = ("data", "training", "registry", "security")
+DATA_FORMATS = (
+    "mcap", "rosbag", "mdf4", "parquet", "images", "video", "point-clouds", "json",
+    "opendrive", "openscenario",
+)  # fmt: skip
 
 
 def _region(value: str) -> str:
@@ -226,6 +232,64 @@ class Domain(Frozen):
     """Key of the team that owns the domain's data products."""
 
 
+class TransitionSpec(Frozen):
+    """A lifecycle transition: objects move to `storage_class` at an age of `days`."""
+
+    days: Annotated[int, Field(ge=0)]
+    """Object age in days after creation."""
+    storage_class: Literal[tiering.TRANSITION_TARGETS]  # type: ignore[valid-type]
+    """Target storage class."""
+
+
+class ZoneSpec(Frozen):
+    """One zone of a data product: one bucket (plus replicas) holding one data class."""
+
+    data_class: Key
+    """A data class of environments/org.yaml with a storage policy in components/lake_classes.py."""
+    volume_tib: Annotated[float, Field(ge=0)]
+    """Expected stored volume in TiB (drives inventory and, later, the cost model)."""
+    access: Literal[tuple(tiering.ACCESS_PROFILES)] | None = None  # type: ignore[valid-type]
+    """Access profile (docs/data-lake.md); omitted: the data class's default."""
+    transitions: Annotated[list[TransitionSpec], Field(min_length=1)] | None = None
+    """Explicit lifecycle transitions, for a known access pattern no profile fits."""
+    retention_days: Annotated[int, Field(ge=1)] | None = None
+    """Current objects expire at this age; omitted: kept. Required for personal data (GDPR)."""
+    object_lock_days: Annotated[int, Field(ge=1)] | None = None
+    """Object Lock (compliance mode) retention; required exactly for the classes that are locked."""
+    replicate_to: Annotated[list[Region], AfterValidator(_unique)] = []
+    """Other regions of the data account that keep a replica; personal data only within residency."""
+
+
+class DataProductSpec(Frozen):
+    """A data product (data mesh): owned by a domain's team, stored in zones."""
+
+    domain: Key
+    """Key of the domain the product belongs to."""
+    description: Annotated[str, Field(min_length=1)]
+    """What the product holds."""
+    owner_team: Key | None = None
+    """Team that writes the product; omitted: the domain's owner team."""
+    formats: Annotated[list[Literal[DATA_FORMATS]], Field(min_length=1), AfterValidator(_unique)]  # type: ignore[valid-type]
+    """File formats in the product."""
+    region: Region | None = None
+    """Home region of the zones (residency); omitted: the data account's first region."""
+    consumers: Annotated[list[Key], AfterValidator(_unique)] = []
+    """Teams that read the zones without personal data, through their own access points."""
+    zones: Annotated[dict[Literal[lake_classes.ZONES], ZoneSpec], Field(min_length=1)]  # type: ignore[valid-type]
+    """Zones by name: raw, curated, training-snapshot."""
+
+
+class DataLakeSpec(Frozen):
+    """The data lake of the environment (the `data` layer)."""
+
+    access_log_retention_days: Annotated[int, Field(ge=90, le=3650)]
+    """Expiry of server access logs and inventory reports."""
+    inventory_min_tib: Annotated[float, Field(ge=0)]
+    """Zones expected to hold at least this many TiB get a weekly S3 Inventory."""
+    products: Annotated[dict[Key, DataProductSpec], Field(min_length=1)]
+    """Data products by key."""
+
+
 class EnvironmentSpec(Frozen):
     """One environment (environments/<name>.yaml)."""
 
@@ -245,6 +309,14 @@ class EnvironmentSpec(Frozen):
     """Teams by key."""
     domains: Annotated[dict[Key, Domain], Field(min_length=1)]
     """Data domains (data mesh) by key."""
+    data_lake: DataLakeSpec
+    """Data products and lake settings."""
+
+    def product_region(self, product: DataProductSpec) -> str:
+        return product.region or self.accounts["data"].regions[0]
+
+    def product_owner(self, product: DataProductSpec) -> str:
+        return product.owner_team or self.domains[product.domain].owner_team
 
 
 @dataclass(frozen=True)
@@ -578,6 +650,8 @@ def environment_problems(
                     file, f"accounts.{role}.regions[{i}]", region, f"{reason}: {', '.join(allowed)}"
                 )
     yield from _network_problems(env, file)
+    if "data" in env.accounts and env.accounts["data"].account in org.accounts:
+        yield from _lake_problems(org, env, file)
     for key, domain in env.domains.items():
         if domain.owner_team not in env.teams:
             yield Problem(
@@ -624,3 +698,97 @@ def _network_problems(env: EnvironmentSpec, file: str) -> Iterable[Problem]:
                     file, f"{where}.cidr", vpc.cidr, f"overlaps network.vpcs.{other}.cidr ({other_network})"
                 )
         networks[key] = network
+
+
+def _lake_problems(org: OrganizationSpec, env: EnvironmentSpec, file: str) -> Iterable[Problem]:
+    data = env.accounts["data"]
+    personal_account = org.accounts[data.account].personal_data
+    prefix = f"{org.name}-{env.name}"
+    for key, product in env.data_lake.products.items():
+        where = f"data_lake.products.{key}"
+        if product.domain not in env.domains:
+            yield Problem(
+                file, f"{where}.domain", product.domain, f"unknown domain; allowed: {', '.join(env.domains)}"
+            )
+            continue
+        owner = env.product_owner(product)
+        for field_path, team in [("owner_team", product.owner_team), *[
+            (f"consumers[{i}]", t) for i, t in enumerate(product.consumers)
+        ]]:  # fmt: skip
+            if team is not None and team not in env.teams:
+                yield Problem(
+                    file, f"{where}.{field_path}", team, f"unknown team; allowed: {', '.join(env.teams)}"
+                )
+        region = env.product_region(product)
+        if region not in data.regions:
+            yield Problem(
+                file,
+                f"{where}.region",
+                region,
+                f"not a region of the data account; allowed: {', '.join(data.regions)}",
+            )
+        for zone, spec in product.zones.items():
+            at = f"{where}.zones.{zone}"
+            data_class = org.data_classes.get(spec.data_class)
+            if data_class is None:
+                yield Problem(
+                    file,
+                    f"{at}.data_class",
+                    spec.data_class,
+                    f"unknown data class; allowed: {', '.join(org.data_classes)} (environments/org.yaml)",
+                )
+                continue
+            if "data" not in data_class.accounts:
+                yield Problem(
+                    file,
+                    f"{at}.data_class",
+                    spec.data_class,
+                    "not a class the data account holds (org.yaml accounts)",
+                )
+            if data_class.personal_data and not personal_account:
+                yield Problem(
+                    file,
+                    f"{at}.data_class",
+                    spec.data_class,
+                    f"personal data needs a personal-data account; {data.account} is not one (org.yaml)",
+                )
+            for problem in lake_classes.zone_problems(
+                zone,
+                spec.data_class,
+                personal_data=data_class.personal_data,
+                residency_regions=org.personal_data_regions,
+                region=region,
+                access=spec.access,
+                transitions=[tiering.Transition(t.days, t.storage_class) for t in spec.transitions]
+                if spec.transitions is not None
+                else None,
+                retention_days=spec.retention_days,
+                object_lock_days=spec.object_lock_days,
+                replicate_to=spec.replicate_to,
+            ):
+                yield Problem(file, f"{at}.{problem.path}".rstrip("."), problem.value, problem.message)
+            for i, target in enumerate(spec.replicate_to):
+                if target not in data.regions:
+                    yield Problem(
+                        file,
+                        f"{at}.replicate_to[{i}]",
+                        target,
+                        f"not a region of the data account; allowed: {', '.join(data.regions)}",
+                    )
+            for target in (region, *spec.replicate_to):
+                name = lake_classes.bucket_name(prefix, key, zone, target)
+                if len(name) > 63:
+                    yield Problem(
+                        file, where, key, f"bucket name {name} is {len(name)} characters; S3 allows 63"
+                    )
+            teams = [owner] + ([] if data_class.personal_data else list(product.consumers))
+            for team in dict.fromkeys(teams):
+                name = lake_classes.access_point_name(key, zone, team)
+                if len(name) > lake_classes.ACCESS_POINT_NAME_MAX:
+                    yield Problem(
+                        file,
+                        where,
+                        key,
+                        f"access point name {name} is {len(name)} characters; S3 allows "
+                        f"{lake_classes.ACCESS_POINT_NAME_MAX}",
+                    )

@@ -42,7 +42,7 @@ def test_urns_match_the_snapshot(planned):
 
 def test_layers_run_in_order(planned):
     environment, _, resources = planned
-    assert list(resources) == ["org", f"{environment}-foundation"]
+    assert list(resources) == ["org", f"{environment}-foundation", f"{environment}-data"]
 
 
 def test_every_aws_resource_has_an_explicit_provider_that_assumes_a_role(planned):

@@ -397,8 +397,8 @@ CASES = [
     case(
         "personal-data-account-outside-eu",
         "prod.yaml",
-        put("accounts", "data", "regions", value=["eu-central-1", "us-east-1"]),
-        f"{PROD}: accounts.data.regions[1]: 'us-east-1': "
+        put("accounts", "data", "regions", value=["eu-central-1", "eu-west-1", "us-east-1"]),
+        f"{PROD}: accounts.data.regions[2]: 'us-east-1': "
         "personal-data account, allowed (GDPR residency): eu-central-1, eu-west-1",
         env="prod",
     ),
