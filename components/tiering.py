@@ -161,13 +161,17 @@ def lifecycle_problems(lifecycle: Lifecycle) -> list[TieringProblem]:
             )
         current, entered = step.storage_class, step.days
     if lifecycle.expiration_days is not None:
-        earliest = entered + MINIMUM_DAYS[current]
-        if lifecycle.expiration_days < max(earliest, 1):
+        earliest = max(entered + MINIMUM_DAYS[current], 1)
+        if lifecycle.expiration_days < earliest:
+            where = (
+                f"the last transition moves objects to {current} at day {entered}"
+                if entered or (current != "STANDARD")
+                else "objects start in STANDARD"
+            )
             found.add(
                 "expiration_days",
                 lifecycle.expiration_days,
-                f"objects are in {current} from day {entered} (minimum {MINIMUM_DAYS[current]} days): "
-                f"expire them at day {max(earliest, 1)} or later",
+                f"{where} (minimum storage {MINIMUM_DAYS[current]} days): expire them at day {earliest} or later",
             )
     if lifecycle.noncurrent_days < 1:
         found.add("noncurrent_days", lifecycle.noncurrent_days, "at least 1 day")

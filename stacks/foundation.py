@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 import pulumi
 
-from components.lake_classes import LAKE_CLASSES
 from components.data_class_keys import DataClassKeyArgs, DataClassKeys, DataClassKeysArgs
 from components.deploy_role import DeployRole, DeployRoleArgs
+from components.lake_classes import LAKE_CLASSES
 from components.network import Network, NetworkArgs
 from stacks.providers import aws_provider, baseline_tags, layer_reference
 from stacks.spec import ACCOUNT_ROLES, PlatformSpec

@@ -768,7 +768,8 @@ def _lake_problems(org: OrganizationSpec, env: EnvironmentSpec, file: str) -> It
             ):
                 yield Problem(file, f"{at}.{problem.path}".rstrip("."), problem.value, problem.message)
             for i, target in enumerate(spec.replicate_to):
-                if target not in data.regions:
+                outside_residency = data_class.personal_data and target not in org.personal_data_regions
+                if target not in data.regions and not outside_residency:  # that one is reported above
                     yield Problem(
                         file,
                         f"{at}.replicate_to[{i}]",

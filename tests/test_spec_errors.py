@@ -38,6 +38,11 @@ ENDPOINTS = (
     "'elasticloadbalancing', 'autoscaling' or 'monitoring'"
 )
 ROLES = "'data', 'training', 'registry' or 'security'"
+LAKE_KEY = "data_lake"
+LAKE = "data_lake.products"
+HD_MAPS = (LAKE_KEY, "products", "hd-map-tiles", "zones", "curated")
+DRIVES_RAW = (LAKE_KEY, "products", "drive-recordings", "zones", "raw")
+SNAPSHOT = (LAKE_KEY, "products", "camera-frames", "zones", "training-snapshot")
 
 
 # --- breaking a copy of the spec files --------------------------------------------------
@@ -475,6 +480,165 @@ CASES = [
         f"{ORG}: allowed_regions[0]: 'eu-cental-1': not an AWS region; allowed: {REGIONS}",
         f"{ORG}: cloudtrail.retention_days: 10: Input should be greater than or equal to 365",
         f"{ORG}: home_regio: 'eu-central-1': unknown field; allowed: {', '.join(spec.OrganizationSpec.model_fields)}",
+    ),
+    # --- the data lake -------------------------------------------------------------------
+    case(
+        "lake-impossible-transition-order",
+        "prod.yaml",
+        put(
+            *HD_MAPS,
+            "transitions",
+            value=[
+                {"days": 30, "storage_class": "GLACIER_IR"},
+                {"days": 200, "storage_class": "STANDARD_IA"},
+            ],
+        ),
+        f"{PROD}: {LAKE}.hd-map-tiles.zones.curated.transitions[1].storage_class: 'STANDARD_IA': "
+        "S3 cannot transition GLACIER_IR to STANDARD_IA; transitions go down STANDARD > STANDARD_IA > "
+        "INTELLIGENT_TIERING > ONEZONE_IA > GLACIER_IR > GLACIER > DEEP_ARCHIVE (never ONEZONE_IA > GLACIER_IR)",
+        env="prod",
+    ),
+    case(
+        "lake-transition-before-minimum-duration",
+        "prod.yaml",
+        put(
+            *HD_MAPS,
+            "transitions",
+            value=[
+                {"days": 30, "storage_class": "GLACIER_IR"},
+                {"days": 60, "storage_class": "DEEP_ARCHIVE"},
+            ],
+        ),
+        f"{PROD}: {LAKE}.hd-map-tiles.zones.curated.transitions[1].days: 60: GLACIER_IR has a minimum "
+        "storage duration of 90 days (entered at day 30): the earliest next transition is day 120",
+        env="prod",
+    ),
+    case(
+        "lake-infrequent-access-too-early",
+        "prod.yaml",
+        put(*HD_MAPS, "transitions", value=[{"days": 10, "storage_class": "STANDARD_IA"}]),
+        f"{PROD}: {LAKE}.hd-map-tiles.zones.curated.transitions[0].days: 10: "
+        "S3 moves objects to STANDARD_IA at 30 days or later",
+        env="prod",
+    ),
+    case(
+        "lake-expiry-inside-minimum-duration",
+        "prod.yaml",
+        put(*DRIVES_RAW, "retention_days", value=200),
+        f"{PROD}: {LAKE}.drive-recordings.zones.raw.retention_days: 200: the last transition moves objects to "
+        "DEEP_ARCHIVE at day 180 (minimum storage 180 days): expire them at day 360 or later",
+        env="prod",
+    ),
+    case(
+        "lake-personal-data-replicated-out-of-residency",
+        "prod.yaml",
+        put(*DRIVES_RAW, "replicate_to", value=["eu-west-1", "us-west-2"]),
+        f"{PROD}: {LAKE}.drive-recordings.zones.raw.replicate_to[1]: 'us-west-2': personal data (sensor-raw) "
+        "is replicated only within its residency regions: eu-central-1, eu-west-1",
+        env="prod",
+    ),
+    case(
+        "lake-replication-of-a-class-that-forbids-it",
+        "prod.yaml",
+        put(LAKE_KEY, "products", "scenario-library", "zones", "raw", "replicate_to", value=["eu-west-1"]),
+        f"{PROD}: {LAKE}.scenario-library.zones.raw.replicate_to: ['eu-west-1']: "
+        "simulation does not allow replication",
+        env="prod",
+    ),
+    case(
+        "lake-object-lock-shorter-than-the-class-requires",
+        "prod.yaml",
+        put(LAKE_KEY, "products", "release-evidence", "zones", "curated", "object_lock_days", value=365),
+        f"{PROD}: {LAKE}.release-evidence.zones.curated.object_lock_days: 365: "
+        "shorter than safety-evidence requires: at least 3650 days",
+        env="prod",
+    ),
+    case(
+        "lake-object-lock-missing",
+        "prod.yaml",
+        drop(*SNAPSHOT, "object_lock_days"),
+        f"{PROD}: {LAKE}.camera-frames.zones.training-snapshot.object_lock_days: None: required: "
+        "training-snapshot is immutable (Object Lock, compliance mode) for at least 365 days",
+        env="prod",
+    ),
+    case(
+        "lake-object-lock-on-an-unlocked-class",
+        "prod.yaml",
+        put(LAKE_KEY, "products", "camera-frames", "zones", "curated", "object_lock_days", value=30),
+        f"{PROD}: {LAKE}.camera-frames.zones.curated.object_lock_days: 30: "
+        "curated is not Object-Locked; remove the field",
+        env="prod",
+    ),
+    case(
+        "lake-unknown-data-class",
+        "prod.yaml",
+        put(LAKE_KEY, "products", "perception-labels", "zones", "curated", "data_class", value="lables"),
+        f"{PROD}: {LAKE}.perception-labels.zones.curated.data_class: 'lables': unknown data class; allowed: "
+        "sensor-raw, curated, labels, training-snapshot, safety-evidence, simulation, platform "
+        "(environments/org.yaml)",
+        env="prod",
+    ),
+    case(
+        "lake-class-in-the-wrong-zone",
+        "prod.yaml",
+        put(LAKE_KEY, "products", "scenario-library", "zones", "raw", "data_class", value="curated"),
+        f"{PROD}: {LAKE}.scenario-library.zones.raw.data_class: 'curated': "
+        "curated belongs in zone curated, not raw",
+        env="prod",
+    ),
+    case(
+        "lake-personal-data-without-retention",
+        "prod.yaml",
+        drop(*DRIVES_RAW, "retention_days"),
+        f"{PROD}: {LAKE}.drive-recordings.zones.raw.retention_days: None: "
+        "required: sensor-raw is personal data (GDPR storage limitation)",
+        env="prod",
+    ),
+    case(
+        "lake-personal-data-in-a-non-personal-account",
+        "dev.yaml",
+        put(
+            LAKE_KEY,
+            "products",
+            "camera-frames",
+            "zones",
+            "raw",
+            value={"data_class": "sensor-raw", "volume_tib": 1, "retention_days": 400},
+        ),
+        f"{DEV}: {LAKE}.camera-frames.zones.raw.data_class: 'sensor-raw': "
+        "personal data needs a personal-data account; dev-ml is not one (org.yaml)",
+    ),
+    case(
+        "lake-access-profile-and-transitions-together",
+        "prod.yaml",
+        put(*HD_MAPS, "access", value="hot"),
+        f"{PROD}: {LAKE}.hd-map-tiles.zones.curated.transitions: 'set': "
+        "give either `access` or `transitions`, not both",
+        env="prod",
+    ),
+    case(
+        "lake-unknown-consumer-and-domain",
+        "prod.yaml",
+        every(
+            put(LAKE_KEY, "products", "lidar-sweeps", "consumers", value=["mapping", "planning"]),
+            put(LAKE_KEY, "products", "hd-map-tiles", "domain", value="maps"),
+        ),
+        f"{PROD}: {LAKE}.lidar-sweeps.consumers[1]: 'planning': unknown team; allowed: perception, behavior, "
+        "mapping, simulation, validation, data-engineering, ml-platform",
+        f"{PROD}: {LAKE}.hd-map-tiles.domain: 'maps': unknown domain; allowed: camera, lidar, radar, "
+        "vehicle-signals, drive-logs, hd-maps, labels, scenarios, safety",
+        env="prod",
+    ),
+    case(
+        "lake-access-point-name-longer-than-s3-allows",
+        "prod.yaml",
+        every(
+            rename(LAKE_KEY, "products", "release-evidence", to="safety-case-release-evidence-xyz"),
+            put(LAKE_KEY, "products", "safety-case-release-evidence-xyz", "consumers", value=["behavior"]),
+        ),
+        f"{PROD}: {LAKE}.safety-case-release-evidence-xyz: 'safety-case-release-evidence-xyz': access point "
+        "name safety-case-release-evidence-xyz-curated-validation is 51 characters; S3 allows 50",
+        env="prod",
     ),
     case(
         "several-environment-problems",
