@@ -1,6 +1,7 @@
-"""Generated reference of the spec files (docs/environments.md), from the pydantic models.
+"""Generated references: the spec files (docs/environments.md, from the pydantic models) and the
+lake's storage policy (docs/lake-storage-policy.md, from the tables in components/).
 
-`python -m mlplat.reference` rewrites the file; a test fails when it is stale.
+`python -m mlplat.reference` rewrites both; a test fails when either is stale.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from pathlib import Path
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from components import lake_classes, tiering
 from stacks import spec
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "environments.md"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOC = DOCS / "environments.md"
+STORAGE_POLICY_DOC = DOCS / "lake-storage-policy.md"
 
 
 def _type_name(annotation: typing.Any) -> str:
@@ -84,6 +88,74 @@ def render() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _days(value: int | None, none: str = "none") -> str:
+    return none if value is None else f"{value} days"
+
+
+def render_storage_policy() -> str:
+    lines = [
+        "# Lake storage policy",
+        "",
+        "Generated from `components/lake_classes.py` and `components/tiering.py` by",
+        "`python -m mlplat.reference`; do not edit by hand. Why each row is what it is: the comments",
+        "in those files and [data-lake.md](data-lake.md).",
+        "",
+        "## Per data class",
+        "",
+        "| data class | zones | default access profile | noncurrent versions kept | Object Lock (compliance) "
+        "| replication | safety-relevant |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, row in lake_classes.LAKE_CLASSES.items():
+        lock = f"at least {row.object_lock_min_days} days" if row.object_lock_min_days else "no"
+        lines.append(
+            f"| `{name}` | {', '.join(row.zones)} | `{row.access}` | {_days(row.noncurrent_days)} | {lock} "
+            f"| {'allowed' if row.replication else 'no'} | {'yes' if row.safety_relevant else 'no'} |"
+        )
+    lines += [
+        "",
+        "Personal-data classes (`personal_data: true` in environments/org.yaml) also need a retention",
+        "(GDPR storage limitation), stay in the residency regions, replicas included, and get no",
+        "consumer access points.",
+        "",
+        "## Access profiles",
+        "",
+        "| profile | when | transitions (object age) | Intelligent-Tiering archive tiers |",
+        "|---|---|---|---|",
+    ]
+    for name, profile in tiering.ACCESS_PROFILES.items():
+        steps = (
+            ", ".join(f"{t.storage_class} at day {t.days}" for t in profile.transitions)
+            or "stays in STANDARD"
+        )
+        archive = profile.intelligent_tiering
+        tiers = (
+            f"Archive Access after {_days(archive.archive_days)}, Deep Archive Access after "
+            f"{_days(archive.deep_archive_days)}"
+            if archive
+            else "-"
+        )
+        lines.append(f"| `{name}` | {profile.description} | {steps} | {tiers} |")
+    lines += [
+        "",
+        "Every lake bucket also removes noncurrent versions after the class's period and aborts",
+        f"incomplete multipart uploads after {tiering.ABORT_INCOMPLETE_UPLOADS_DAYS} days. Objects under 128 KiB",
+        "are never transitioned (`all_storage_classes_128K`).",
+        "",
+        "## S3 rules every plan is checked against",
+        "",
+        "| storage class | minimum storage duration |",
+        "|---|---|",
+        *[f"| `{c}` | {_days(d)} |" for c, d in tiering.MINIMUM_DAYS.items()],
+        "",
+        f"Transitions go down the waterfall {' > '.join(tiering.WATERFALL)}, never",
+        "ONEZONE_IA > GLACIER_IR; STANDARD_IA and ONEZONE_IA only from day 30; each transition and the",
+        "expiry wait for the minimum duration of the class the object is in.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":
     DOC.write_text(render(), encoding="utf-8")
-    print(f"wrote {DOC}", file=sys.stderr)
+    STORAGE_POLICY_DOC.write_text(render_storage_policy(), encoding="utf-8")
+    print(f"wrote {DOC} and {STORAGE_POLICY_DOC}", file=sys.stderr)
