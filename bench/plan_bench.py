@@ -139,6 +139,14 @@ def bench(environment: str, repeat: int) -> dict[str, Any]:
             "components": sum(s["components"] for s in summary["stacks"]),
             "per_stack": {s["stack"]: s["resources"] for s in summary["stacks"]},
         },
+        # In-process synthesis time of each stack (the plan's own clock), median over the runs.
+        "per_stack_synthesis_s_median": {
+            stack["stack"]: statistics.median(
+                next(t["seconds"] for t in json.loads(s.stdout)["stacks"] if t["stack"] == stack["stack"])
+                for s in plan_samples
+            )
+            for stack in summary["stacks"]
+        },
         "plan": plan_stats,
         "floor": floor_stats
         | {
@@ -188,6 +196,13 @@ def print_report(report: dict[str, Any]) -> None:
         f"{resources['components']} components",
         highlight=False,
     )
+    per_stack = Table(title="per stack (median of the runs)")
+    per_stack.add_column("stack")
+    per_stack.add_column("resources", justify="right")
+    per_stack.add_column("synthesis (s)", justify="right")
+    for stack, seconds in report["per_stack_synthesis_s_median"].items():
+        per_stack.add_row(stack, str(resources["per_stack"][stack]), f"{seconds:.3f}")
+    console.print(per_stack)
     console.print(
         f"machine: {m['cpus_usable']}/{m['cpus']} CPUs, {m['ram_gib']} GiB RAM, Python {m['python']}, "
         f"pulumi {m['pulumi']}, pulumi-aws {m['pulumi-aws']}",

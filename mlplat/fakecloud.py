@@ -187,7 +187,7 @@ def _trail(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict
 
 
 def _access_point(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
-    ap_name = inputs["name"]
+    ap_name = inputs.get("name") or _kebab(name)
     arn = _arn("s3", place, f"accesspoint/{ap_name}")
     return f"{place.account}:{ap_name}", {
         "arn": arn,
@@ -198,7 +198,7 @@ def _access_point(h: str, name: str, inputs: dict, place: Placement) -> tuple[st
 
 
 def _glue_database(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
-    database = inputs["name"]
+    database = inputs.get("name") or _kebab(name)
     return f"{place.account}:{database}", {
         "arn": _arn("glue", place, f"database/{database}"),
         "catalogId": place.account,

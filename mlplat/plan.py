@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import runpy
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,6 +52,8 @@ class PlanResult:
     environment: str
     inventory_path: Path
     runs: list[StackRun]
+    seconds: dict[str, float]
+    """Wall time of each stack's synthesis (not part of the inventory, which stays byte-identical)."""
 
     def summary(self) -> dict[str, Any]:
         stacks = []
@@ -67,6 +70,7 @@ class PlanResult:
                     ),
                     "types": dict(sorted(types.items())),
                     "warnings": run.warnings,
+                    "seconds": round(self.seconds[run.stack], 3),
                 }
             )
         return {
@@ -108,9 +112,11 @@ def plan(
     """
     spec.load_spec(environment)  # report spec problems before anything runs
     runs: list[StackRun] = []
+    seconds: dict[str, float] = {}
     exports: dict[str, dict[str, Any]] = {}
     for stack in stack_plans(environment):
         on_stack(stack)
+        started = time.perf_counter()
         try:
             run = synthesize(
                 project=PROJECT,
@@ -129,8 +135,9 @@ def plan(
             raise PlanError([f"{stack.name}: {line}" for line in str(error).splitlines()]) from None
         except (DuplicateUrn, UnsupportedInvoke) as error:
             raise PlanError([f"{stack.name}: {error}"], exit_code=1) from None
+        seconds[stack.name] = time.perf_counter() - started
         runs.append(run)
         exports[f"{ORGANIZATION}/{PROJECT}/{stack.name}"] = run.exports
     inventory_path = out_dir / "inventory.json"
     write_inventory(inventory_path, inventory_document(PROJECT, environment, runs))
-    return PlanResult(environment, inventory_path, runs)
+    return PlanResult(environment, inventory_path, runs, seconds)
