@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -45,6 +45,8 @@ class LakeBucketArgs:
     """Let the account's access points decide who reads and writes (their policies do the granting)."""
     delivery_service: str | None = None
     """Service principal allowed to write objects (access logs, inventory reports) from this account."""
+    writer_arns: Sequence[pulumi.Input[str]] = ()
+    """When set, only these principals may write, delete or re-lock objects (a release area)."""
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -114,11 +116,15 @@ class LakeBucket(pulumi.ComponentResource):
             rules=[{"apply_server_side_encryption_by_default": encryption, "bucket_key_enabled": True}],
             opts=child,
         )
-        policy = pulumi.Output.all(self.bucket.arn, args.account_id, args.kms_key_arn).apply(
-            lambda values: json.dumps(bucket_policy(values[0], values[1], values[2], args))
+        policy = pulumi.Output.all(
+            self.bucket.arn, args.account_id, args.kms_key_arn, *args.writer_arns
+        ).apply(
+            lambda values: json.dumps(
+                bucket_policy(values[0], values[1], values[2], args, writers=values[3:])
+            )
         )
         # The policy waits for the public access block so that a policy is never live without it.
-        aws.s3.BucketPolicy(
+        bucket_policy_resource = aws.s3.BucketPolicy(
             name,
             bucket=bucket_id,
             policy=policy,
@@ -182,15 +188,43 @@ class LakeBucket(pulumi.ComponentResource):
                 opts=child,
             )
 
-        self.bucket_name = self.bucket.bucket
+        # Handed out only once the policy is live: a bucket that receives access logs must grant
+        # the logging service before another bucket names it as its target.
+        self.bucket_name = pulumi.Output.all(self.bucket.bucket, bucket_policy_resource.id).apply(
+            lambda v: v[0]
+        )
         self.arn = self.bucket.arn
         self.register_outputs({"bucket_name": self.bucket_name, "arn": self.arn})
 
 
-def bucket_policy(bucket_arn: str, account_id: str, kms_key_arn: str | None, args: LakeBucketArgs) -> dict:
-    """TLS only; uploads only under the bucket's own key; plus delivery or access-point delegation."""
+WRITE_ACTIONS = (
+    "s3:PutObject", "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:DeleteObject",
+    "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention",
+)  # fmt: skip
+
+
+def bucket_policy(
+    bucket_arn: str,
+    account_id: str,
+    kms_key_arn: str | None,
+    args: LakeBucketArgs,
+    writers: Sequence[str] = (),
+) -> dict:
+    """TLS only; uploads only under the bucket's own key; plus delivery, access-point delegation or
+    a writer allow-list."""
     objects = f"{bucket_arn}/*"
     statements = [_iam.deny_insecure_transport(bucket_arn)]
+    if writers:
+        statements.append(
+            {
+                "Sid": "OnlyNamedWriters",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": list(WRITE_ACTIONS),
+                "Resource": objects,
+                "Condition": {"ArnNotEquals": {"aws:PrincipalArn": sorted(writers)}},
+            }
+        )
     if kms_key_arn is not None:
         statements += [
             {

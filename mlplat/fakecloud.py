@@ -53,6 +53,7 @@ AUTONAMED = {
     "aws:sqs/queue:Queue": "name",
     "aws:sns/topic:Topic": "name",
     "aws:kms/alias:Alias": "name",
+    "aws:cloudwatch/eventRule:EventRule": "name",
 }
 AUTONAME_PREFIX = {"aws:kms/alias:Alias": "alias/"}
 
@@ -205,6 +206,31 @@ def _glue_database(h: str, name: str, inputs: dict, place: Placement) -> tuple[s
     }
 
 
+def _ecr_repository(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    repository = inputs.get("name") or _kebab(name)
+    return repository, {
+        "arn": _arn("ecr", place, f"repository/{repository}"),
+        "registryId": place.account,
+        "repositoryUrl": f"{place.account}.dkr.ecr.{place.region}.amazonaws.com/{repository}",
+    }
+
+
+def _sagemaker(resource: str, key: str) -> Outputs:
+    def outputs(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+        physical = inputs.get(key) or _kebab(name)
+        computed = {"arn": _arn("sagemaker", place, f"{resource}/{physical}")}
+        if resource == "mlflow-tracking-server":
+            computed["trackingServerUrl"] = f"https://t-{h[:12]}.{place.region}.experiments.sagemaker.aws"
+        return physical, computed
+
+    return outputs
+
+
+def _event_rule(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    rule = inputs.get("name") or _kebab(name)
+    return rule, {"arn": _arn("events", place, f"rule/{rule}")}
+
+
 RULES: dict[str, Outputs] = {
     "aws:organizations/organization:Organization": _organization,
     "aws:organizations/organizationalUnit:OrganizationalUnit": _ou,
@@ -218,6 +244,14 @@ RULES: dict[str, Outputs] = {
     "aws:cloudtrail/trail:Trail": _trail,
     "aws:s3/accessPoint:AccessPoint": _access_point,
     "aws:glue/catalogDatabase:CatalogDatabase": _glue_database,
+    "aws:ecr/repository:Repository": _ecr_repository,
+    "aws:sagemaker/modelPackageGroup:ModelPackageGroup": _sagemaker(
+        "model-package-group", "modelPackageGroupName"
+    ),
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": _sagemaker(
+        "mlflow-tracking-server", "trackingServerName"
+    ),
+    "aws:cloudwatch/eventRule:EventRule": _event_rule,
     "aws:sns/topic:Topic": _sns_topic,
     "aws:sqs/queue:Queue": _sqs_queue,
     "aws:ec2/vpc:Vpc": _prefixed("vpc", "vpc", _vpc_extra),

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import pulumi
 
-from stacks import data, foundation, org
+from stacks import data, foundation, org, registry
 from stacks.spec import SpecError, load_org, load_spec
 
 # Layers in deployment order; each reads only the outputs of layers before it.
 LAYERS = ("org", "foundation", "data", "registry", "compute")
-PROGRAMS = {"foundation": foundation.program, "data": data.program}
+PROGRAMS = {
+    "foundation": foundation.program,
+    "data": data.program,
+    "registry": registry.program,
+}
 
 
 def main() -> None:

@@ -290,6 +290,56 @@ class DataLakeSpec(Frozen):
     """Data products by key."""
 
 
+class RepositorySpec(Frozen):
+    """An ECR repository, named `<kind>/<key>`."""
+
+    kind: Literal["training", "evaluation", "toolchain"]
+    """training and evaluation images, or compiler toolchains (QNN, TensorRT builders)."""
+    description: Annotated[str, Field(min_length=1)]
+    """What the images hold."""
+    enhanced_scanning: bool = False
+    """Continuous enhanced scanning (Amazon Inspector) instead of basic scan on push."""
+    keep_releases: Annotated[int, Field(ge=1, le=1000)] = 30
+    """Images tagged `release-*` kept; older ones expire (`approved-*` tags never expire)."""
+
+
+class ModelGroupSpec(Frozen):
+    """A SageMaker Model Package Group: the versions of one model and their approval status."""
+
+    description: Annotated[str, Field(min_length=1)]
+    """What the model does."""
+    owner_team: Key
+    """Team that registers versions of the model."""
+
+
+class MlflowSpec(Frozen):
+    """The managed MLflow tracking server (SageMaker)."""
+
+    version: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    """MLflow version, pinned (e.g. "3.0")."""
+    size: Literal["Small", "Medium", "Large"]
+    """Tracking server size (concurrent users)."""
+
+
+class RegistrySpec(Frozen):
+    """Container registry, experiment tracking, model registry and the edge-artefact store."""
+
+    repositories: Annotated[dict[Key, RepositorySpec], Field(min_length=1)]
+    """ECR repositories by key."""
+    untagged_expiry_days: Annotated[int, Field(ge=1, le=90)]
+    """Untagged images expire after this many days."""
+    pull_through_caches: Annotated[list[Literal["ecr-public", "k8s", "quay"]], AfterValidator(_unique)] = []
+    """Public upstream registries cached in ECR: public.ecr.aws, registry.k8s.io, quay.io."""
+    mlflow: MlflowSpec
+    """Experiment tracking."""
+    model_groups: Annotated[dict[Key, ModelGroupSpec], Field(min_length=1)]
+    """Model Package Groups by key."""
+    approver_team: Key
+    """The only team whose roles may approve a model version (ISO 26262 release sign-off)."""
+    edge_artefact_lock_days: Annotated[int, Field(ge=1)]
+    """Object Lock (compliance mode) of released artefacts; at least the safety-evidence minimum."""
+
+
 class EnvironmentSpec(Frozen):
     """One environment (environments/<name>.yaml)."""
 
@@ -311,6 +361,8 @@ class EnvironmentSpec(Frozen):
     """Data domains (data mesh) by key."""
     data_lake: DataLakeSpec
     """Data products and lake settings."""
+    registry: RegistrySpec
+    """Registries and the release hand-off."""
 
     def product_region(self, product: DataProductSpec) -> str:
         return product.region or self.accounts["data"].regions[0]
@@ -652,6 +704,7 @@ def environment_problems(
     yield from _network_problems(env, file)
     if "data" in env.accounts and env.accounts["data"].account in org.accounts:
         yield from _lake_problems(org, env, file)
+    yield from _registry_problems(env, file)
     for key, domain in env.domains.items():
         if domain.owner_team not in env.teams:
             yield Problem(
@@ -793,3 +846,32 @@ def _lake_problems(org: OrganizationSpec, env: EnvironmentSpec, file: str) -> It
                         f"access point name {name} is {len(name)} characters; S3 allows "
                         f"{lake_classes.ACCESS_POINT_NAME_MAX}",
                     )
+
+
+def _registry_problems(env: EnvironmentSpec, file: str) -> Iterable[Problem]:
+    registry = env.registry
+    teams = [("registry.approver_team", registry.approver_team)] + [
+        (f"registry.model_groups.{key}.owner_team", group.owner_team)
+        for key, group in registry.model_groups.items()
+    ]
+    for where, team in teams:
+        if team not in env.teams:
+            yield Problem(file, where, team, f"unknown team; allowed: {', '.join(env.teams)}")
+    minimum = lake_classes.LAKE_CLASSES["safety-evidence"].object_lock_min_days or 1
+    if registry.edge_artefact_lock_days < minimum:
+        yield Problem(
+            file,
+            "registry.edge_artefact_lock_days",
+            registry.edge_artefact_lock_days,
+            f"released artefacts are safety evidence: at least {minimum} days",
+        )
+    if "registry" in env.accounts and "training" in env.accounts:
+        registry_regions = env.accounts["registry"].regions
+        for region in env.accounts["training"].regions:
+            if region not in registry_regions:
+                yield Problem(
+                    file,
+                    "accounts.registry.regions",
+                    list(registry_regions),
+                    f"images are replicated next to every training region: add {region}",
+                )

@@ -42,7 +42,12 @@ def test_urns_match_the_snapshot(planned):
 
 def test_layers_run_in_order(planned):
     environment, _, resources = planned
-    assert list(resources) == ["org", f"{environment}-foundation", f"{environment}-data"]
+    assert list(resources) == [
+        "org",
+        f"{environment}-foundation",
+        f"{environment}-data",
+        f"{environment}-registry",
+    ]
 
 
 def test_every_aws_resource_has_an_explicit_provider_that_assumes_a_role(planned):

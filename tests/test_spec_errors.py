@@ -410,8 +410,8 @@ CASES = [
     case(
         "account-region-not-allowed",
         "staging.yaml",
-        put("accounts", "training", "regions", value=["eu-central-1", "us-west-2", "ap-south-1"]),
-        f"{STAGING}: accounts.training.regions[2]: 'ap-south-1': "
+        put("accounts", "registry", "regions", value=["eu-central-1", "us-west-2", "ap-south-1"]),
+        f"{STAGING}: accounts.registry.regions[2]: 'ap-south-1': "
         "allowed: eu-central-1, eu-west-1, us-east-1, us-west-2",
         env="staging",
     ),
@@ -639,6 +639,27 @@ CASES = [
         f"{PROD}: {LAKE}.safety-case-release-evidence-xyz: 'safety-case-release-evidence-xyz': access point "
         "name safety-case-release-evidence-xyz-curated-validation is 51 characters; S3 allows 50",
         env="prod",
+    ),
+    # --- the registry ---------------------------------------------------------------------
+    case(
+        "registry-edge-lock-shorter-than-safety-evidence",
+        "prod.yaml",
+        every(
+            put("registry", "edge_artefact_lock_days", value=365),
+            put("registry", "approver_team", value="qa"),
+        ),
+        f"{PROD}: registry.approver_team: 'qa': unknown team; allowed: perception, behavior, mapping, "
+        "simulation, validation, data-engineering, ml-platform",
+        f"{PROD}: registry.edge_artefact_lock_days: 365: released artefacts are safety evidence: at least 3650 days",
+        env="prod",
+    ),
+    case(
+        "registry-not-next-to-a-training-region",
+        "staging.yaml",
+        put("accounts", "registry", "regions", value=["eu-central-1"]),
+        f"{STAGING}: accounts.registry.regions: ['eu-central-1']: images are replicated next to every "
+        "training region: add us-west-2",
+        env="staging",
     ),
     case(
         "several-environment-problems",
