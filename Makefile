@@ -4,7 +4,7 @@ ENV   ?= dev
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install plan test lint bench clean
+.PHONY: install plan test lint bench clean checkov
 
 $(STAMP): pyproject.toml requirements.txt
 	python3 -m venv $(VENV)
@@ -23,8 +23,20 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+## checkov: checkov in its own virtualenv (it pins an old `packaging` the pulumi SDK cannot use)
+CHECKOV_VENV  := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-stamp
+
+$(CHECKOV_STAMP): requirements-checkov.txt
+	python3 -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $(CHECKOV_STAMP)
+
+checkov: $(CHECKOV_STAMP)
+
 ## test: every check CI runs
-test: lint
+test: lint $(CHECKOV_STAMP)
 	$(VENV)/bin/pytest -q
 
 ## bench: time and peak memory of `mlplat plan prod` against a bare-mocks floor

@@ -79,8 +79,8 @@ class EdgeArtefactStore(pulumi.ComponentResource):
         aws.iam.RolePolicy(
             f"{name}-release",
             role=self.release_role.name,
-            policy=pulumi.Output.all(self.bucket.arn, args.kms_key_arn).apply(
-                lambda values: json.dumps(_release_policy(values[0], values[1], args.region))
+            policy=pulumi.Output.all(self.bucket.arn, args.kms_key_arn, args.account_id).apply(
+                lambda values: json.dumps(_release_policy(values[0], values[1], args.region, values[2]))
             ),
             opts=child,
         )
@@ -89,7 +89,7 @@ class EdgeArtefactStore(pulumi.ComponentResource):
         self.register_outputs({"bucket_name": self.bucket_name, "release_role_arn": self.release_role_arn})
 
 
-def _release_policy(bucket_arn: str, key_arn: str, region: str) -> dict:
+def _release_policy(bucket_arn: str, key_arn: str, region: str, account_id: str) -> dict:
     return _iam.document(
         {
             "Sid": "PublishReleases",
@@ -107,7 +107,8 @@ def _release_policy(bucket_arn: str, key_arn: str, region: str) -> dict:
         {
             "Sid": "ReadApprovals",
             "Effect": "Allow",
-            "Action": ["sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages"],
-            "Resource": "*",
+            # The manifest names the approved version's ARN; the release role only reads it.
+            "Action": "sagemaker:DescribeModelPackage",
+            "Resource": f"arn:aws:sagemaker:{region}:{account_id}:model-package/*",
         },
     )

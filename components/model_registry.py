@@ -97,7 +97,6 @@ class ModelRegistry(pulumi.ComponentResource):
                 # without the asynchronous archive tiers.
                 lifecycle=tiering.Lifecycle(transitions=(tiering.Transition(0, "INTELLIGENT_TIERING"),)),
                 access_log_bucket=args.access_log_bucket,
-                eventbridge=False,
                 tags={"data-class": "platform", "purpose": "mlflow-artifacts"},
             ),
             opts=child,
