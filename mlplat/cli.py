@@ -31,7 +31,7 @@ def _fail(lines: list[str], exit_code: int = INPUT_ERROR) -> None:
 
 @app.callback()
 def _root() -> None:
-    """Subcommands: plan."""
+    """Subcommands: plan, check."""
 
 
 @app.command("plan")
@@ -103,3 +103,121 @@ def _print_summary(summary: dict) -> None:
     console.print(
         f"total: {summary['total_resources']} resources; inventory: {summary['inventory']}", highlight=False
     )
+
+
+@app.command("check")
+def check_command(
+    environment: Annotated[
+        str | None, typer.Argument(help="Environment to plan and check: environments/<ENV>.yaml")
+    ] = None,
+    inventory: Annotated[
+        Path | None,
+        typer.Option(
+            "--inventory", help="Check this inventory or `pulumi stack export` file instead of planning"
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Policy pack config (default: policies/config/<ENV>.json)")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Plan and report directory (default: build/ENV)")
+    ] = None,
+) -> None:
+    """Run the policy pack over ENV's fresh plan (or --inventory FILE); exit 1 on a mandatory violation.
+
+    Writes gate.md, gate.sarif and gate.junit.xml next to the inventory.
+    """
+    from mlplat.analyzer import AnalyzerError  # imported here: `--help` stays fast
+    from mlplat.gate import GateInputError, check_inventory
+    from mlplat.gate_reports import write_reports
+    from mlplat.plan import PlanError, plan
+
+    if (environment is None) == (inventory is None):
+        _fail(
+            ["mlplat check: (arguments): give an environment or --inventory FILE, not both and not neither"]
+        )
+    if inventory is not None and out is not None:
+        _fail(["mlplat check: --out: reports go next to the --inventory file; --out only applies with ENV"])
+    errors = Console(stderr=True)
+    if environment is not None:
+        errors.print(f"planning {environment}", highlight=False)
+        try:
+            inventory = plan(
+                environment, out if out is not None else Path("build") / environment
+            ).inventory_path
+        except SpecError as error:
+            _fail([str(p) for p in error.problems])
+        except PlanError as error:
+            _fail(error.lines, error.exit_code)
+        if config is None:
+            config = Path("policies") / "config" / f"{environment}.json"
+    errors.print(f"checking {inventory}", highlight=False, soft_wrap=True)
+    try:
+        result = check_inventory(inventory, config)
+    except GateInputError as error:
+        _fail(error.lines)
+    except AnalyzerError as error:
+        _fail(error.lines, 1)
+    reports = write_reports(result, inventory.parent)
+    _print_gate(result, reports)
+    raise typer.Exit(result.exit_code)
+
+
+def _print_gate(result, reports: dict[str, Path]) -> None:
+    console = Console()
+    grouped = result.by_rule()
+    if grouped:
+        table = Table(title=f"mlplat check {result.source}: findings by rule and severity")
+        table.add_column("level")
+        table.add_column("severity")
+        table.add_column("rule")
+        table.add_column("findings", justify="right")
+        table.add_column("where (first 3)")
+        for rule, found in grouped:
+            levels = ", ".join(sorted({v.level if v.evaluated else "not evaluated" for v in found}))
+            style = "bold red" if any(v.level == "mandatory" for v in found) else "yellow"
+            where = "; ".join(f"{v.stack}: {v.resource}" for v in found[:3])
+            table.add_row(levels, rule.severity, rule.name, str(len(found)), where, style=style)
+        console.print(table)
+        for rule, found in grouped:
+            for v in found:
+                console.print(
+                    f"{v.level}: {rule.name}: {v.stack}: {v.resource}: {v.message}", highlight=False
+                )
+    verdict = "BLOCKED" if result.exit_code else "passed"
+    console.print(
+        f"{verdict}: {len(result.mandatory)} mandatory, {len(result.advisory)} advisory finding(s); "
+        f"{len(result.rules)} rules over {sum(result.stacks.values())} resources in {len(result.stacks)} stacks; "
+        f"reports: {', '.join(str(p) for p in reports.values())}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@app.command("validate-manifest")
+def validate_manifest_command(
+    file: Annotated[Path, typer.Argument(help="The manifest: a JSON file")],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", help="release or snapshot (default: snapshot if the document has snapshot_id and files)"
+        ),
+    ] = None,
+) -> None:
+    """Check a release manifest (docs/release-manifest.md) or a training snapshot manifest.
+
+    Exit 0 when valid, 1 with one `FILE: <field>: <message>` line per problem, 2 when FILE is not JSON.
+    """
+    from mlplat import release_manifest, snapshot  # imported here: `--help` stays fast
+
+    if kind is not None and kind not in release_manifest.KINDS:
+        _fail([f"{file}: --kind: {kind!r}: one of {', '.join(release_manifest.KINDS)}"])
+    try:
+        document = release_manifest.load(file)
+    except release_manifest.LoadError as error:
+        _fail([f"{file}: {error}"])
+    kind = kind or release_manifest.kind_of(document)
+    found = snapshot.problems(document) if kind == "snapshot" else release_manifest.problems(document)
+    if found:
+        _fail([f"{file}: {problem}" for problem in found], 1)
+    print(f"{file}: valid ({kind} manifest)")

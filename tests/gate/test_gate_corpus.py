@@ -1,0 +1,288 @@
+"""A corpus of unsafe changes to the prod plan, each one caught by the gate with the rule meant to catch it.
+
+Rules that judge every bucket are exercised on the small `org` stack (the CloudTrail archive); only the
+lake's own rules mutate `prod-data`, whose stack analysis is the slow part of a gate run.
+
+Each mutation changes one thing in one stack of the real prod inventory (inputs and outputs alike, as
+a deployment would record them); the gate runs over that stack through the pack process, and the
+findings it adds to the unmutated baseline must be exactly the expected rule(s).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+
+import pytest
+
+from gatekit import gate
+
+BUCKET = "aws:s3/bucket:Bucket"
+
+
+def find(
+    resources: list[dict], type_: str, name: str | None = None, where: Callable[[dict], bool] | None = None
+):
+    for resource in resources:
+        if resource["type"] != type_ or (name is not None and not resource["urn"].endswith(f"::{name}")):
+            continue
+        if where is None or where(resource):
+            return resource
+    raise AssertionError(f"no {type_} {name or ''} in the stack")
+
+
+def set_both(resource: dict, key: str, value) -> None:
+    """Inputs for Analyze, outputs for AnalyzeStack: a deployment records both."""
+    for side in ("inputs", "outputs"):
+        resource.setdefault(side, {})[key] = copy.deepcopy(value)
+
+
+def edit_both(resource: dict, key: str, edit: Callable) -> None:
+    for side in ("inputs", "outputs"):
+        if key in resource.get(side, {}):
+            resource[side][key] = edit(resource[side][key])
+
+
+def remove(resources: list[dict], resource: dict) -> None:
+    resources.remove(resource)
+
+
+def edit_policy(statements_edit: Callable[[list], list]) -> Callable[[str], str]:
+    def edit(document: str) -> str:
+        parsed = json.loads(document)
+        parsed["Statement"] = statements_edit(parsed["Statement"])
+        return json.dumps(parsed)
+
+    return edit
+
+
+def attachment_of(resources, policy_name):
+    policy = find(resources, "aws:organizations/policy:Policy", f"organization-{policy_name}")
+    return find(
+        resources,
+        "aws:organizations/policyAttachment:PolicyAttachment",
+        where=lambda r: policy["urn"] in r.get("propertyDependencies", {}).get("policyId", []),
+    )
+
+
+def lifecycle_rules_edit(edit_rule: Callable[[dict], dict]) -> Callable[[list], list]:
+    return lambda rules: [edit_rule(dict(rule)) for rule in rules]
+
+
+def without(key: str) -> Callable[[dict], dict]:
+    return lambda rule: {k: v for k, v in rule.items() if k != key}
+
+
+def duplicate(resources: list[dict], resource: dict, suffix: str) -> None:
+    copied = copy.deepcopy(resource)
+    copied["urn"] += suffix
+    resources.append(copied)
+
+
+# (id, stack suffix, mutation, expected new rules)
+MUTATIONS: list[tuple[str, str, Callable[[list[dict]], None], set[str]]] = [
+    ("archive-public-access-block-removed", "org",
+     lambda rs: remove(rs, find(rs, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")),
+     {"s3-bucket-public-access-block-attached"}),
+    ("archive-public-policy-allowed", "org",
+     lambda rs: set_both(find(rs, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"), "blockPublicPolicy", False),
+     {"s3-bucket-public-access-block-enabled"}),
+    ("archive-tls-statement-dropped", "org",
+     lambda rs: edit_both(find(rs, "aws:s3/bucketPolicy:BucketPolicy"), "policy",
+                          edit_policy(lambda st: [s for s in st if s["Sid"] != "DenyInsecureTransport"])),
+     {"s3-bucket-tls-only"}),
+    ("archive-versioning-suspended", "org",
+     lambda rs: set_both(find(rs, "aws:s3/bucketVersioning:BucketVersioning"), "versioningConfiguration",
+                         {"status": "Suspended"}),
+     {"s3-bucket-versioning-enabled"}),
+    ("archive-encryption-removed", "org",
+     lambda rs: remove(rs, find(rs, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")),
+     {"s3-bucket-encryption-attached"}),
+    ("archive-lock-shortened", "org",
+     lambda rs: set_both(find(rs, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"), "rule",
+                         {"defaultRetention": {"mode": "COMPLIANCE", "days": 30}}),
+     {"cloudtrail-trail-bucket-object-lock"}),
+    ("trail-single-region", "org",
+     lambda rs: set_both(find(rs, "aws:cloudtrail/trail:Trail"), "isMultiRegionTrail", False),
+     {"cloudtrail-trail-multi-region-validated"}),
+    ("trail-unencrypted", "org",
+     lambda rs: set_both(find(rs, "aws:cloudtrail/trail:Trail"), "kmsKeyId", ""),
+     {"cloudtrail-trail-kms-encrypted"}),
+    ("trail-not-organization-wide", "org",
+     lambda rs: set_both(find(rs, "aws:cloudtrail/trail:Trail"), "isOrganizationTrail", False),
+     {"cloudtrail-trail-organization-present"}),
+    ("imdsv2-scp-detached", "org",
+     lambda rs: remove(rs, attachment_of(rs, "require-imdsv2")),
+     {"organizations-scp-imdsv2-required"}),
+    ("cloudtrail-scp-lets-logging-stop", "org",
+     lambda rs: edit_both(find(rs, "aws:organizations/policy:Policy", "organization-protect-cloudtrail"), "content",
+                          edit_policy(lambda st: [{**s, "Action": [a for a in s["Action"] if a != "cloudtrail:StopLogging"]} for s in st])),
+     {"organizations-scp-cloudtrail-protected"}),
+    ("leave-scp-detached", "org",
+     lambda rs: remove(rs, find(rs, "aws:organizations/policyAttachment:PolicyAttachment", "organization-deny-leave-organization-root")),
+     {"organizations-scp-deny-leave"}),
+    ("region-scp-opens-mumbai", "org",
+     lambda rs: edit_both(find(rs, "aws:organizations/policy:Policy", "organization-allowed-regions"), "content",
+                          edit_policy(lambda st: [{**s, "Condition": {"StringNotEquals": {"aws:RequestedRegion": [
+                              *s["Condition"]["StringNotEquals"]["aws:RequestedRegion"], "ap-south-1"]}}} for s in st])),
+     {"organizations-scp-region-allow-list"}),
+    ("residency-scp-opens-virginia", "org",
+     lambda rs: edit_both(find(rs, "aws:organizations/policy:Policy", "organization-personal-data-regions"), "content",
+                          edit_policy(lambda st: [{**s, "Condition": {"StringNotEquals": {"aws:RequestedRegion": [
+                              "eu-central-1", "eu-west-1", "us-east-1"]}}} for s in st])),
+     {"organizations-scp-personal-data-residency"}),
+    ("scp-allows-everything", "org",
+     lambda rs: edit_both(find(rs, "aws:organizations/policy:Policy", "organization-deny-leave-organization"), "content",
+                          edit_policy(lambda st: [*st, {"Sid": "AllowAll", "Effect": "Allow", "Action": "*", "Resource": "*"}])),
+     {"iam-policy-no-admin-wildcard"}),
+    ("account-unprotected", "org",
+     lambda rs: find(rs, "aws:organizations/account:Account").pop("protect"),
+     {"organizations-account-protect"}),
+    ("archive-key-rotation-off", "org",
+     lambda rs: set_both(find(rs, "aws:kms/key:Key"), "enableKeyRotation", False),
+     {"kms-key-rotation-enabled"}),
+    ("archive-key-deletion-window-7", "org",
+     lambda rs: set_both(find(rs, "aws:kms/key:Key"), "deletionWindowInDays", 7),
+     {"kms-key-deletion-window"}),
+    ("archive-key-open-to-anyone", "org",
+     lambda rs: edit_both(find(rs, "aws:kms/key:Key"), "policy",
+                          edit_policy(lambda st: [*st, {"Sid": "Anyone", "Effect": "Allow", "Principal": "*",
+                                                        "Action": "kms:Decrypt", "Resource": "*"}])),
+     {"kms-key-policy-no-public-principal"}),
+    ("management-provider-in-sydney", "org",
+     lambda rs: set_both(find(rs, "pulumi:providers:aws", "management-eu-central-1"), "region", "ap-southeast-2"),
+     {"aws-provider-region-allowed"}),
+    ("deploy-role-trusts-anyone", "foundation",
+     lambda rs: edit_both(find(rs, "aws:iam/role:Role"), "assumeRolePolicy",
+                          edit_policy(lambda st: [{**s, "Principal": "*"} for s in st])),
+     {"iam-role-trust-no-wildcard-principal"}),
+    ("s3-gateway-endpoint-removed", "foundation",
+     lambda rs: remove(rs, find(rs, "aws:ec2/vpcEndpoint:VpcEndpoint", where=lambda r: r["inputs"]["vpcEndpointType"] == "Gateway")),
+     {"ec2-vpc-s3-gateway-endpoint"}),
+    ("extra-nat-gateway", "foundation",
+     lambda rs: duplicate(rs, find(rs, "aws:ec2/natGateway:NatGateway"), "-extra"),
+     {"ec2-vpc-nat-gateway-count"}),
+    ("idle-elastic-ip", "foundation",
+     lambda rs: duplicate(rs, find(rs, "aws:ec2/eip:Eip"), "-idle"),
+     {"ec2-eip-associated"}),
+    ("default-security-group-opened", "foundation",
+     lambda rs: set_both(find(rs, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"), "ingress",
+                         [{"protocol": "-1", "fromPort": 0, "toPort": 0, "cidrBlocks": ["10.0.0.0/8"]}]),
+     {"ec2-default-security-group-closed"}),
+    ("endpoint-https-from-internet", "foundation",
+     lambda rs: set_both(find(rs, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), "cidrIpv4", "0.0.0.0/0"),
+     {"ec2-security-group-ingress-no-world"}),
+    ("private-subnet-public-ips", "foundation",
+     lambda rs: set_both(find(rs, "aws:ec2/subnet:Subnet"), "mapPublicIpOnLaunch", True),
+     {"ec2-subnet-no-public-ip-on-launch"}),
+    ("interface-endpoint-without-private-dns", "foundation",
+     lambda rs: set_both(find(rs, "aws:ec2/vpcEndpoint:VpcEndpoint", where=lambda r: r["inputs"]["vpcEndpointType"] == "Interface"),
+                         "privateDnsEnabled", False),
+     {"ec2-vpc-endpoint-private-dns"}),
+    ("data-class-key-unprotected", "foundation",
+     lambda rs: find(rs, "aws:kms/key:Key").pop("protect"),
+     {"kms-key-protect"}),
+    ("provider-unbound", "foundation",
+     lambda rs: set_both(find(rs, "pulumi:providers:aws"), "allowedAccountIds", "[]"),
+     {"aws-provider-allowed-account-ids"}),
+    ("vpc-cost-center-emptied", "foundation",
+     lambda rs: set_both(find(rs, "aws:ec2/vpc:Vpc"), "tags", {"Name": "x", "cost-center": ""}),
+     {"aws-resource-required-tags"}),
+    ("provider-loses-owner-tag", "foundation",
+     lambda rs: edit_both(find(rs, "pulumi:providers:aws"), "defaultTags",
+                          lambda t: json.dumps({"tags": {k: v for k, v in json.loads(t)["tags"].items() if k != "owner"}})),
+     {"aws-provider-default-tags", "aws-resource-required-tags"}),
+    ("archive-on-sse-s3", "org",
+     lambda rs: set_both(find(rs, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"),
+                         "rules", [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}, "bucketKeyEnabled": True}]),
+     {"s3-bucket-encryption-customer-key"}),
+    ("archive-lifecycle-removed", "org",
+     lambda rs: remove(rs, find(rs, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")),
+     {"s3-bucket-lifecycle-attached"}),
+    ("multipart-uploads-kept", "org",
+     lambda rs: edit_both(find(rs, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"),
+                          "rules", lifecycle_rules_edit(without("abortIncompleteMultipartUpload"))),
+     {"s3-bucket-lifecycle-abort-multipart"}),
+    ("noncurrent-versions-kept", "org",
+     lambda rs: edit_both(find(rs, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"),
+                          "rules", lifecycle_rules_edit(without("noncurrentVersionExpiration"))),
+     {"s3-bucket-lifecycle-noncurrent-expiration"}),
+    ("tiering-dropped", "data",
+     lambda rs: edit_both(find(rs, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "camera-frames-raw"),
+                          "rules", lifecycle_rules_edit(lambda r: {k: v for k, v in r.items() if k not in {"transitions", "expiration"}})),
+     {"s3-bucket-tiering"}),
+    ("access-logging-removed", "data",
+     lambda rs: remove(rs, find(rs, "aws:s3/bucketLogging:BucketLogging", "camera-frames-raw")),
+     {"s3-bucket-access-logging"}),
+    ("snapshot-lock-shortened", "data",
+     lambda rs: set_both(find(rs, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+                              "camera-frames-training-snapshot"), "rule",
+                         {"defaultRetention": {"mode": "COMPLIANCE", "days": 30}}),
+     {"s3-bucket-object-lock"}),
+    ("raw-drive-data-in-virginia", "data",
+     lambda rs: set_both(find(rs, BUCKET, "vehicle-signals-raw"), "region", "us-east-1"),
+     {"s3-bucket-personal-data-residency"}),
+    ("personal-replica-outside-the-stack", "data",
+     lambda rs: edit_both(find(rs, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "drive-recordings-raw"), "rules",
+                          lambda rules: [{**r, "destination": {**r["destination"], "bucket": "arn:aws:s3:::partner-us-bucket"}}
+                                         for r in rules]),
+     {"s3-bucket-replication-residency"}),
+    ("replicas-without-kms", "data",
+     lambda rs: edit_both(find(rs, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "camera-frames-training-snapshot"),
+                          "rules", lifecycle_rules_edit(without("sourceSelectionCriteria"))),
+     {"s3-bucket-replication-kms"}),
+    ("access-point-opened", "data",
+     lambda rs: set_both(find(rs, "aws:s3/accessPoint:AccessPoint"), "publicAccessBlockConfiguration",
+                         {"blockPublicAcls": True, "blockPublicPolicy": False, "ignorePublicAcls": True,
+                          "restrictPublicBuckets": False}),
+     {"s3-access-point-public-access-block"}),
+    ("archive-force-destroy", "org",
+     lambda rs: set_both(find(rs, BUCKET), "forceDestroy", True),
+     {"s3-bucket-force-destroy-disabled"}),
+    ("archive-unprotected", "org",
+     lambda rs: find(rs, BUCKET).pop("protect"),
+     {"s3-bucket-protect"}),
+    ("archive-acls-enabled", "org",
+     lambda rs: set_both(find(rs, "aws:s3/bucketOwnershipControls:BucketOwnershipControls"), "rule",
+                         {"objectOwnership": "ObjectWriter"}),
+     {"s3-bucket-ownership-enforced"}),
+    ("snapshot-not-marked-safety-relevant", "data",
+     lambda rs: edit_both(find(rs, BUCKET, "camera-frames-training-snapshot"), "tags",
+                          lambda tags: {**tags, "safety-relevant": "false"}),
+     {"s3-bucket-data-classification-tags"}),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def prod(planned):
+    return planned.stacks("prod")
+
+
+@pytest.fixture(scope="module")
+def baseline(pack, prod):
+    """Findings of the unmutated stacks: the mutated run must add exactly the expected ones."""
+    return {stack: {(v.rule, v.urn, v.message) for v in gate(pack, {stack: rs}, "prod").violations}
+            for stack, rs in prod.items()}  # fmt: skip
+
+
+def test_the_corpus_covers_most_rules(pack):
+    from mlplat.gate import pack_rules
+
+    covered = set().union(*(expected for *_, expected in MUTATIONS))
+    _, _, rules, _ = pack_rules(pack)
+    assert len(MUTATIONS) >= 30
+    assert sorted({rule.name for rule in rules} - covered) == []
+
+
+@pytest.mark.parametrize(
+    ("stack_suffix", "mutate", "expected"), [m[1:] for m in MUTATIONS], ids=[m[0] for m in MUTATIONS]
+)
+def test_each_unsafe_change_is_caught_by_its_rule(pack, prod, baseline, stack_suffix, mutate, expected):
+    stack = next(name for name in prod if name == stack_suffix or name.endswith(f"-{stack_suffix}"))
+    resources = copy.deepcopy(prod[stack])
+    mutate(resources)
+    result = gate(pack, {stack: resources}, "prod")
+    added = {(v.rule, v.urn, v.message) for v in result.violations} - baseline[stack]
+    assert {rule for rule, _, _ in added} == expected, sorted(added)
+    assert all(v.evaluated for v in result.violations)
