@@ -21,6 +21,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 INPUT_ERROR = 2
+POLICY_CONFIG = Path(__file__).resolve().parent.parent / "policies" / "config"
+"""Enforcement levels per environment (the same files `pulumi preview --policy-pack-config` takes)."""
 
 
 def _fail(lines: list[str], exit_code: int = INPUT_ERROR) -> None:
@@ -78,10 +80,32 @@ def plan_command(
     for stack in summary["stacks"]:  # what `pulumi up` would show as warnings
         for warning in stack["warnings"]:
             print(f"warning: {stack['stack']}: {warning}", file=sys.stderr)
+    summary["gate"] = _gate_summary(environment, result.inventory_path)
     if as_json:
         print(json.dumps(summary, indent=2))
         return
     _print_summary(summary)
+
+
+def _gate_summary(environment: str, inventory: Path) -> dict:
+    """The policy gate's verdict on the fresh plan (the full gate, checkov too: `mlplat check`)."""
+    from mlplat.analyzer import AnalyzerError
+    from mlplat.gate import GateInputError, check_inventory
+    from mlplat.gate_reports import write_reports
+
+    try:
+        gate = check_inventory(inventory, POLICY_CONFIG / f"{environment}.json")
+    except (GateInputError, AnalyzerError) as error:
+        _fail([f"policy gate: {line}" for line in error.lines], 1)
+    reports = write_reports(gate, inventory.parent)
+    return {
+        "verdict": "blocked" if gate.exit_code else "passed",
+        "mandatory": len(gate.mandatory),
+        "advisory": len(gate.advisory),
+        "rules": len(gate.rules),
+        "findings": [f"{v.level}: {v.rule}: {v.stack}: {v.resource}" for v in gate.violations],
+        "reports": [str(p) for p in reports.values()],
+    }
 
 
 def _print_summary(summary: dict) -> None:
@@ -103,6 +127,15 @@ def _print_summary(summary: dict) -> None:
     console.print(
         f"total: {summary['total_resources']} resources; inventory: {summary['inventory']}", highlight=False
     )
+    gate = summary["gate"]
+    for finding in gate["findings"]:
+        console.print(f"gate: {finding}", highlight=False, soft_wrap=True)
+    console.print(
+        f"policy gate {gate['verdict']}: {gate['mandatory']} mandatory, {gate['advisory']} advisory finding(s) "
+        f"of {gate['rules']} rules; details: `mlplat check {summary['environment']}`, {gate['reports'][0]}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @app.command("check")
@@ -122,6 +155,9 @@ def check_command(
     out: Annotated[
         Path | None, typer.Option("--out", help="Plan and report directory (default: build/ENV)")
     ] = None,
+    checkov: Annotated[
+        bool, typer.Option("--checkov/--no-checkov", help="Also run checkov as the second gate (default: on)")
+    ] = True,
 ) -> None:
     """Run the policy pack over ENV's fresh plan (or --inventory FILE); exit 1 on a mandatory violation.
 
@@ -150,7 +186,7 @@ def check_command(
         except PlanError as error:
             _fail(error.lines, error.exit_code)
         if config is None:
-            config = Path("policies") / "config" / f"{environment}.json"
+            config = POLICY_CONFIG / f"{environment}.json"
     errors.print(f"checking {inventory}", highlight=False, soft_wrap=True)
     try:
         result = check_inventory(inventory, config)
@@ -160,7 +196,33 @@ def check_command(
         _fail(error.lines, 1)
     reports = write_reports(result, inventory.parent)
     _print_gate(result, reports)
-    raise typer.Exit(result.exit_code)
+    exit_code = result.exit_code
+    if checkov:
+        exit_code = max(exit_code, _second_gate(inventory, errors))
+    raise typer.Exit(exit_code)
+
+
+def _second_gate(inventory: Path, errors: Console) -> int:
+    """checkov over the same inventory (mlplat/checkov.py); 1 when a failed check has no baseline entry."""
+    from mlplat.checkov import CheckovError, scan
+    from mlplat.inventory import load_stacks
+
+    errors.print("running checkov (second gate)", highlight=False)
+    try:
+        report = scan(load_stacks(inventory), inventory.parent / "checkov")
+    except CheckovError as error:
+        _fail([f"checkov: {line}" for line in error.lines], 1)
+    for finding in report.unbaselined:
+        print(f"checkov: {finding.check_id} {finding.check_name}: {finding.address} ({finding.urn})")
+    for entry in report.stale_baseline:
+        print(f"checkov: stale baseline entry (matches nothing): {entry.describe()}")
+    verdict = "passed" if report.ok else "BLOCKED"
+    print(
+        f"checkov {verdict}: {len(report.unbaselined)} failed check(s) outside policies/checkov-baseline.yaml, "
+        f"{len(report.baselined)} accepted there, {len(report.passed)} passed; "
+        f"{report.resource_count} resources scanned of {report.converted_count} converted"
+    )
+    return 0 if report.ok else 1
 
 
 def _print_gate(result, reports: dict[str, Path]) -> None:

@@ -29,7 +29,9 @@ def test_check_plans_the_environment_passes_and_writes_three_reports(dev_check):
     out, result = dev_check
     assert result.returncode == 0, result.stderr
     assert "passed: 0 mandatory, 0 advisory finding(s); 50 rules" in result.stdout.replace("\n", " ")
+    assert "checkov passed: 0 failed check(s) outside policies/checkov-baseline.yaml" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == [
+        "checkov",
         "gate.junit.xml",
         "gate.md",
         "gate.sarif",
