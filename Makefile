@@ -37,7 +37,7 @@ checkov: $(CHECKOV_STAMP)
 
 ## test: every check CI runs
 test: lint $(CHECKOV_STAMP)
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n auto
 
 ## bench: time and peak memory of `mlplat plan prod` against a bare-mocks floor
 bench: $(STAMP)
