@@ -35,7 +35,9 @@ def test_every_rule_module_is_in_the_registry_once():
 
 @pytest.mark.parametrize("rule", registry().RULES, ids=lambda rule: rule.name)
 def test_each_rule_is_named_described_rated_and_remediable(rule):
-    assert re.fullmatch(r"(aws|kms|s3|ecr|cloudtrail|organizations|iam|ec2)-[a-z0-9]+(-[a-z0-9]+)+", rule.name)
+    assert re.fullmatch(
+        r"(aws|kms|s3|ecr|cloudtrail|organizations|iam|ec2)-[a-z0-9]+(-[a-z0-9]+)+", rule.name
+    )
     assert rule.description.startswith("Checks whether ") and rule.description.endswith(".")
     assert rule.severity is not None
     assert rule.remediation_steps
