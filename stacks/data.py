@@ -8,7 +8,7 @@ from components.data_lake import CatalogDatabaseArgs, DataLake, DataLakeArgs
 from components.data_product import DataProduct, DataProductArgs, ZoneArgs
 from components.tiering import Transition
 from stacks.foundation import data_class_keys, environment_accounts
-from stacks.providers import aws_provider, baseline_tags, layer_reference
+from stacks.providers import baseline_tags, layer_reference, regional_providers
 from stacks.spec import PlatformSpec
 
 
@@ -23,17 +23,14 @@ def program(spec: PlatformSpec) -> None:
     training_account_id = account_ids.apply(lambda ids: ids["training"])
     key_arns = foundation.require_output("kms_key_arns").apply(lambda keys: keys[data.account])
 
-    providers = {
-        region: aws_provider(
-            f"data-{region}",
-            account_id=account_id,
-            region=region,
-            role_name=f"{org.deploy_role_name}-{env.name}",
-            session_name=f"mlplatform-{env.name}-data",
-            tags=tags,
-        )
-        for region in data.regions
-    }
+    providers = regional_providers(
+        "data",
+        account_id=account_id,
+        regions=data.regions,
+        role_name=f"{org.deploy_role_name}-{env.name}",
+        session_name=f"mlplatform-{env.name}-data",
+        tags=tags,
+    )
     roles = environment_accounts(spec)[data.account][0]
     kms_key_arns = {
         region: {

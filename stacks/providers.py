@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -43,6 +43,29 @@ def aws_provider(
         ],
         default_tags=aws.ProviderDefaultTagsArgs(tags=dict(tags)),
     )
+
+
+def regional_providers(
+    name: str,
+    *,
+    account_id: pulumi.Input[str],
+    regions: Sequence[str],
+    role_name: str,
+    session_name: str,
+    tags: Mapping[str, str],
+) -> dict[str, aws.Provider]:
+    """One provider per region of an account, named `<name>-<region>`, all assuming `role_name`."""
+    return {
+        region: aws_provider(
+            f"{name}-{region}",
+            account_id=account_id,
+            region=region,
+            role_name=role_name,
+            session_name=session_name,
+            tags=tags,
+        )
+        for region in regions
+    }
 
 
 def layer_reference(stack: str) -> pulumi.StackReference:

@@ -9,7 +9,7 @@ from components.container_registry import ContainerRegistry, ContainerRegistryAr
 from components.edge_artefact_store import EdgeArtefactStore, EdgeArtefactStoreArgs
 from components.lake_bucket import LakeBucket, LakeBucketArgs
 from components.model_registry import ModelRegistry, ModelRegistryArgs
-from stacks.providers import aws_provider, baseline_tags, layer_reference
+from stacks.providers import baseline_tags, layer_reference, regional_providers
 from stacks.spec import PlatformSpec
 
 
@@ -28,17 +28,14 @@ def program(spec: PlatformSpec) -> None:
     def key(region: str, data_class: str) -> pulumi.Output[str]:
         return keys.apply(lambda k: k[region][data_class])
 
-    providers = {
-        region: aws_provider(
-            f"registry-{region}",
-            account_id=account_id,
-            region=region,
-            role_name=f"{org.deploy_role_name}-{env.name}",
-            session_name=f"mlplatform-{env.name}-registry",
-            tags=tags,
-        )
-        for region in assignment.regions
-    }
+    providers = regional_providers(
+        "registry",
+        account_id=account_id,
+        regions=assignment.regions,
+        role_name=f"{org.deploy_role_name}-{env.name}",
+        session_name=f"mlplatform-{env.name}-registry",
+        tags=tags,
+    )
     at_home = pulumi.ResourceOptions(provider=providers[home])
     name_prefix = f"{org.name}-{env.name}"
 
