@@ -1,4 +1,5 @@
-"""Subnet planning for a VPC: one large private and one small public subnet per AZ."""
+"""CIDR helpers: subnet planning for a VPC (one large private and one small public subnet per AZ), and
+which networks may reach a public EKS endpoint."""
 
 from __future__ import annotations
 
@@ -34,3 +35,21 @@ def plan_subnets(cidr: str, zone_count: int) -> SubnetPlan:
         private=tuple(str(b) for b in blocks[:zone_count]),
         public=tuple(str(b) for b in public),
     )
+
+
+PRIVATE_RANGES = tuple(
+    ipaddress.IPv4Network(cidr) for cidr in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+)
+
+
+def public_cidr_problem(cidr: str) -> str | None:
+    """Why a network may not reach a public API endpoint, if it may not (None: it may)."""
+    try:
+        network = ipaddress.IPv4Network(cidr)
+    except ValueError:
+        return "expected an IPv4 network such as 203.0.113.0/24"
+    if network.prefixlen < 16:
+        return "at most a /16: a public endpoint is opened to named networks, not the internet"
+    if any(network.subnet_of(private) for private in PRIVATE_RANGES):
+        return "a private range reaches the private endpoint from the VPC; list public networks only"
+    return None

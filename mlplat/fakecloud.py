@@ -8,6 +8,7 @@ account and region of the provider it was registered with.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -54,6 +55,9 @@ AUTONAMED = {
     "aws:sns/topic:Topic": "name",
     "aws:kms/alias:Alias": "name",
     "aws:cloudwatch/eventRule:EventRule": "name",
+    "aws:ec2/launchTemplate:LaunchTemplate": "name",
+    "aws:ec2/placementGroup:PlacementGroup": "name",
+    "aws:eks/nodeGroup:NodeGroup": "nodeGroupName",
 }
 AUTONAME_PREFIX = {"aws:kms/alias:Alias": "alias/"}
 
@@ -231,6 +235,99 @@ def _event_rule(h: str, name: str, inputs: dict, place: Placement) -> tuple[str,
     return rule, {"arn": _arn("events", place, f"rule/{rule}")}
 
 
+def _uuid(h: str) -> str:
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+def _eks_cluster(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    cluster = inputs["name"]
+    endpoint_id = h[:32].upper()
+    return cluster, {
+        "arn": _arn("eks", place, f"cluster/{cluster}"),
+        "endpoint": f"https://{endpoint_id}.gr7.{place.region}.eks.amazonaws.com",
+        "certificateAuthority": {
+            "data": base64.b64encode(f"fake CA of {cluster} {h[:16]}".encode()).decode()
+        },
+        "identities": [
+            {"oidcs": [{"issuer": f"https://oidc.eks.{place.region}.amazonaws.com/id/{endpoint_id}"}]}
+        ],
+        "vpcConfig": {**inputs.get("vpcConfig", {}), "clusterSecurityGroupId": f"sg-{h[32:49]}"},
+        "clusterId": _uuid(h),
+        "platformVersion": "eks.1",
+        "status": "ACTIVE",
+    }
+
+
+def _eks_node_group(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    cluster, group = inputs["clusterName"], inputs["nodeGroupName"]
+    return f"{cluster}:{group}", {
+        "arn": _arn("eks", place, f"nodegroup/{cluster}/{group}/{_uuid(h)}"),
+        "status": "ACTIVE",
+        "resources": [{"autoscalingGroups": [{"name": f"eks-{group}-{_uuid(h)}"}]}],
+    }
+
+
+def _eks_addon(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    cluster, addon = inputs["clusterName"], inputs["addonName"]
+    return f"{cluster}:{addon}", {"arn": _arn("eks", place, f"addon/{cluster}/{addon}/{_uuid(h)}")}
+
+
+def _eks_access_entry(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    cluster, principal = inputs["clusterName"], inputs["principalArn"]
+    role = principal.rsplit("/", 1)[-1]
+    return f"{cluster}:{principal}", {
+        "accessEntryArn": _arn("eks", place, f"access-entry/{cluster}/role/{place.account}/{role}/{_uuid(h)}")
+    }
+
+
+def _eks_pod_identity(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    association = "a-" + _base36(h, 17)
+    return f"{inputs['clusterName']},{association}", {
+        "associationArn": _arn("eks", place, f"podidentityassociation/{inputs['clusterName']}/{association}"),
+        "associationId": association,
+    }
+
+
+def _launch_template(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    template = f"lt-{h[:17]}"
+    return template, {
+        "arn": _arn("ec2", place, f"launch-template/{template}"),
+        "latestVersion": 1,
+        "defaultVersion": 1,
+    }
+
+
+def _placement_group(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    group = inputs["name"]
+    return group, {"arn": _arn("ec2", place, f"placement-group/{group}"), "placementGroupId": f"pg-{h[:17]}"}
+
+
+def _log_group(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    group = inputs.get("name") or _kebab(name)
+    return group, {"arn": _arn("logs", place, f"log-group:{group}")}
+
+
+SERVICE_LINKED_ROLES = {"autoscaling.amazonaws.com": "AWSServiceRoleForAutoScaling"}
+
+
+def _service_linked_role(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    service = inputs["awsServiceName"]
+    role = SERVICE_LINKED_ROLES.get(service) or "AWSServiceRoleFor" + service.split(".")[0].capitalize()
+    arn = f"arn:aws:iam::{place.account}:role/aws-service-role/{service}/{role}"
+    return arn, {
+        "arn": arn,
+        "name": role,
+        "path": f"/aws-service-role/{service}/",
+        "uniqueId": "AROA" + _base36(h, 17).upper(),
+    }
+
+
+def _kms_grant(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    key = str(inputs.get("keyId", "")).rsplit("/", 1)[-1]
+    grant = h[:64]
+    return f"{key}:{grant}", {"grantId": grant, "grantToken": base64.b64encode(h.encode()).decode()}
+
+
 RULES: dict[str, Outputs] = {
     "aws:organizations/organization:Organization": _organization,
     "aws:organizations/organizationalUnit:OrganizationalUnit": _ou,
@@ -266,6 +363,16 @@ RULES: dict[str, Outputs] = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _prefixed("sgr", "security-group-rule"),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": _prefixed("rtbassoc"),
     "aws:ec2/route:Route": _prefixed("r"),
+    "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
+    "aws:ec2/placementGroup:PlacementGroup": _placement_group,
+    "aws:eks/cluster:Cluster": _eks_cluster,
+    "aws:eks/nodeGroup:NodeGroup": _eks_node_group,
+    "aws:eks/addon:Addon": _eks_addon,
+    "aws:eks/accessEntry:AccessEntry": _eks_access_entry,
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": _eks_pod_identity,
+    "aws:cloudwatch/logGroup:LogGroup": _log_group,
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": _service_linked_role,
+    "aws:kms/grant:Grant": _kms_grant,
 }
 
 

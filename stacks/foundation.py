@@ -114,6 +114,8 @@ def program(spec: PlatformSpec) -> None:
             "region": vpc.region,
             "vpc_id": network.vpc_id,
             "private_subnet_ids": network.private_subnet_ids,
+            # By zone: node pools pick their zones (one AZ for training, where dl2q is offered).
+            "private_subnets": {zone: subnet.id for zone, subnet in network.private_subnets.items()},
         }
 
     pulumi.export(

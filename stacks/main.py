@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
-from stacks import data, foundation, org, registry
+from stacks import compute, data, foundation, org, registry
 from stacks.spec import SpecError, load_org, load_spec
 
 # Layers in deployment order; each reads only the outputs of layers before it.
@@ -13,6 +13,7 @@ PROGRAMS = {
     "foundation": foundation.program,
     "data": data.program,
     "registry": registry.program,
+    "compute": compute.program,
 }
 
 

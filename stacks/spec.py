@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from components import lake_classes, tiering
+from components import _cidr, lake_classes, node_pools, tiering
 
 ENVIRONMENTS_DIR = Path(__file__).resolve().parent.parent / "environments"
 ORG_SPEC = "org"
@@ -45,6 +45,12 @@ KeyService = Literal[
     "s3", "ec2", "eks", "ecr", "sqs", "sns", "rds", "secretsmanager", "glue", "fsx", "sagemaker", "logs"
 ]
 ACCOUNT_ROLES: tuple[str, ...] = ("data", "training", "registry", "security")
+# EKS managed add-ons every cluster runs, each at a pinned version.
+EKS_ADDONS = ("vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver", "eks-pod-identity-agent")
+# Retention periods CloudWatch Logs accepts.
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
 DATA_FORMATS = (
     "mcap", "rosbag", "mdf4", "parquet", "images", "video", "point-clouds", "json",
     "opendrive", "openscenario",
@@ -340,6 +346,69 @@ class RegistrySpec(Frozen):
     """Object Lock (compliance mode) of released artefacts; at least the safety-evidence minimum."""
 
 
+class NodeGroupSpec(Frozen):
+    """A node pool of a cluster: an EKS managed node group with a launch template (two groups for
+    `spot-first`). Kinds, instance families and taints: components/node_pools.py."""
+
+    kind: Literal[node_pools.POOL_KINDS]  # type: ignore[valid-type]
+    """system (cluster add-ons), nvidia-training (p4d/p5 class), nvidia-batch (g5/g6/g6e), qualcomm-ai100 (dl2q)."""
+    instance_types: Annotated[list[str], Field(min_length=1), AfterValidator(_unique)]
+    """Instance types of the pool's kind, all with the same number of accelerators."""
+    capacity: Literal[node_pools.CAPACITIES] | None = None  # type: ignore[valid-type]
+    """on-demand, spot, spot-first (spot with an on-demand fallback) or capacity-block; omitted: the kind's first."""
+    min_size: Annotated[int, Field(ge=0, le=1000)] = 0
+    """Fewest nodes; 0 for every accelerator pool (they scale from zero)."""
+    max_size: Annotated[int, Field(ge=1, le=1000)]
+    """Most nodes (of the spot group, for spot-first)."""
+    desired_size: Annotated[int, Field(ge=0, le=1000)] | None = None
+    """Nodes at creation; omitted: min_size. Later changes by autoscalers are kept (ignored by Pulumi)."""
+    on_demand_max_size: Annotated[int, Field(ge=1, le=1000)] | None = None
+    """Most on-demand nodes of a spot-first pool's fallback group; required exactly for spot-first."""
+    availability_zones: Annotated[list[str], Field(min_length=1), AfterValidator(_unique)] | None = None
+    """Zones of the cluster's VPC the pool uses; omitted: all. Training pools name exactly one."""
+    root_volume_gib: Annotated[int, Field(ge=20, le=16384)] = 100
+    """Root volume (gp3, encrypted with the platform key): container images of training jobs are large."""
+    ami_id: Annotated[str, Field(pattern=r"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")] | None = None
+    """Custom AMI (EKS node with the accelerator's driver); required for qualcomm-ai100, refused otherwise."""
+    capacity_reservation_id: Annotated[str, Field(pattern=r"^cr-[0-9a-f]{17}$")] | None = None
+    """The purchased Capacity Block (cr-...); required exactly for capacity: capacity-block."""
+
+    def purchase(self) -> str:
+        return self.capacity or node_pools.KINDS[self.kind].capacities[0]
+
+    def desired(self) -> int:
+        return self.min_size if self.desired_size is None else self.desired_size
+
+
+class ClusterSpec(Frozen):
+    """An EKS cluster in one training region, in the training account's VPC there."""
+
+    kubernetes_version: Annotated[str, Field(pattern=r"^1\.\d{2}$")]
+    """Kubernetes minor version, pinned (e.g. "1.34"); node groups follow it."""
+    support_type: Literal["STANDARD", "EXTENDED"] = "STANDARD"
+    """STANDARD: the cluster must be upgraded before standard support ends, instead of silently
+    paying for extended support."""
+    deletion_protection: bool = True
+    """EKS refuses to delete the cluster while set."""
+    endpoint_public_access: bool = False
+    """The API server endpoint is private (reached from the VPC); true adds a public endpoint."""
+    public_access_cidrs: Annotated[list[str], AfterValidator(_unique)] = []
+    """Networks allowed to reach a public endpoint; required with endpoint_public_access, refused without."""
+    log_retention_days: Literal[LOG_RETENTION_DAYS]  # type: ignore[valid-type]
+    """Retention of the control-plane logs (api, audit, authenticator, controllerManager, scheduler)."""
+    addons: dict[Literal[EKS_ADDONS], Annotated[str, Field(pattern=r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")]]  # type: ignore[valid-type]
+    """Pinned version of every managed add-on (vX.Y.Z-eksbuild.N); kube-proxy matches kubernetes_version."""
+    node_groups: Annotated[dict[Key, NodeGroupSpec], Field(min_length=1)]
+    """Node pools by key; exactly one of kind system."""
+
+
+class ComputeSpec(Frozen):
+    """Training compute (the `compute` layer): one EKS cluster per training region."""
+
+    clusters: Annotated[dict[Region, ClusterSpec], Field(min_length=1)]
+    """Clusters by region; every region of the training account has one."""
+
+
 class EnvironmentSpec(Frozen):
     """One environment (environments/<name>.yaml)."""
 
@@ -363,12 +432,22 @@ class EnvironmentSpec(Frozen):
     """Data products and lake settings."""
     registry: RegistrySpec
     """Registries and the release hand-off."""
+    compute: ComputeSpec
+    """Training clusters and their node pools."""
 
     def product_region(self, product: DataProductSpec) -> str:
         return product.region or self.accounts["data"].regions[0]
 
     def product_owner(self, product: DataProductSpec) -> str:
         return product.owner_team or self.domains[product.domain].owner_team
+
+    def training_vpcs(self, region: str) -> list[str]:
+        """Keys of the training account's VPCs in a region (a cluster needs exactly one)."""
+        return [
+            key
+            for key, vpc in self.network.vpcs.items()
+            if vpc.account == "training" and vpc.region == region
+        ]
 
 
 @dataclass(frozen=True)
@@ -705,6 +784,7 @@ def environment_problems(
     if "data" in env.accounts and env.accounts["data"].account in org.accounts:
         yield from _lake_problems(org, env, file)
     yield from _registry_problems(env, file)
+    yield from _compute_problems(env, file)
     for key, domain in env.domains.items():
         if domain.owner_team not in env.teams:
             yield Problem(
@@ -874,4 +954,131 @@ def _registry_problems(env: EnvironmentSpec, file: str) -> Iterable[Problem]:
                     "accounts.registry.regions",
                     list(registry_regions),
                     f"images are replicated next to every training region: add {region}",
+                )
+
+
+def _compute_problems(env: EnvironmentSpec, file: str) -> Iterable[Problem]:
+    training = env.accounts.get("training")
+    if training is None:
+        return
+    clusters = env.compute.clusters
+    missing = [region for region in training.regions if region not in clusters]
+    if missing:
+        yield Problem(
+            file,
+            "compute.clusters",
+            dict(clusters),
+            f"every region of the training account needs a cluster; missing: {', '.join(missing)}",
+        )
+    for region, cluster in clusters.items():
+        at = f"compute.clusters.{region}"
+        if region not in training.regions:
+            yield Problem(
+                file,
+                at,
+                region,
+                f"not a region of the training account; allowed: {', '.join(training.regions)}",
+            )
+            continue
+        vpcs = env.training_vpcs(region)
+        misplaced = [
+            v
+            for v in env.network.vpcs.values()
+            if v.account == "training" and v.region not in training.regions
+        ]
+        if misplaced and not vpcs:
+            continue  # a training VPC in a region the account does not use is reported above
+        if len(vpcs) != 1:
+            yield Problem(
+                file,
+                at,
+                region,
+                f"the cluster needs exactly one VPC of the training account in {region} under network.vpcs; "
+                f"found {len(vpcs)}" + (f" ({', '.join(vpcs)})" if vpcs else ""),
+            )
+            continue
+        yield from _endpoint_problems(cluster, at, file)
+        absent = [addon for addon in EKS_ADDONS if addon not in cluster.addons]
+        if absent:
+            yield Problem(
+                file,
+                f"{at}.addons",
+                dict(cluster.addons),
+                f"every managed add-on needs a pinned version; missing: {', '.join(absent)}",
+            )
+        kube_proxy = cluster.addons.get("kube-proxy")
+        if kube_proxy is not None and not kube_proxy.startswith(f"v{cluster.kubernetes_version}."):
+            yield Problem(
+                file,
+                f"{at}.addons.kube-proxy",
+                kube_proxy,
+                f"kube-proxy runs the cluster's minor version: v{cluster.kubernetes_version}.<patch>-eksbuild.<n>",
+            )
+        systems = [key for key, group in cluster.node_groups.items() if group.kind == "system"]
+        if len(systems) != 1:
+            yield Problem(
+                file,
+                f"{at}.node_groups",
+                dict(cluster.node_groups),
+                f"a cluster needs exactly one node group of kind system for its add-ons; found {len(systems)}",
+            )
+        vpc_key = vpcs[0]
+        yield from _node_group_problems(cluster, region, vpc_key, env.network.vpcs[vpc_key], at, file)
+
+
+def _endpoint_problems(cluster: ClusterSpec, at: str, file: str) -> Iterable[Problem]:
+    where = f"{at}.public_access_cidrs"
+    if not cluster.endpoint_public_access:
+        if cluster.public_access_cidrs:
+            yield Problem(
+                file,
+                where,
+                list(cluster.public_access_cidrs),
+                "only with endpoint_public_access: true; the endpoint is private",
+            )
+        return
+    if not cluster.public_access_cidrs:
+        yield Problem(file, where, [], "a public endpoint needs the networks allowed to reach it")
+    for i, cidr in enumerate(cluster.public_access_cidrs):
+        reason = _cidr.public_cidr_problem(cidr)
+        if reason is not None:
+            yield Problem(file, f"{where}[{i}]", cidr, reason)
+
+
+def _node_group_problems(
+    cluster: ClusterSpec, region: str, vpc_key: str, vpc: VpcSpec, at: str, file: str
+) -> Iterable[Problem]:
+    for key, group in cluster.node_groups.items():
+        where = f"{at}.node_groups.{key}"
+        for problem in node_pools.pool_problems(
+            group.kind,
+            instance_types=group.instance_types,
+            capacity=group.purchase(),
+            min_size=group.min_size,
+            max_size=group.max_size,
+            desired_size=group.desired(),
+            zones=group.availability_zones,
+            region=region,
+            ami_id=group.ami_id,
+            capacity_reservation_id=group.capacity_reservation_id,
+            on_demand_max_size=group.on_demand_max_size,
+        ):
+            yield Problem(file, f"{where}.{problem.path}", problem.value, problem.message)
+        vpc_zones_valid = all(re.fullmatch(re.escape(region) + r"[a-z]", z) for z in vpc.availability_zones)
+        for i, zone in enumerate(group.availability_zones or []):
+            if vpc_zones_valid and zone not in vpc.availability_zones:  # a bad VPC zone is reported above
+                yield Problem(
+                    file,
+                    f"{where}.availability_zones[{i}]",
+                    zone,
+                    f"not a zone of network.vpcs.{vpc_key}; allowed: {', '.join(vpc.availability_zones)}",
+                )
+        for suffix in ("-spot", "-on-demand") if group.purchase() == "spot-first" else ("",):
+            name = f"{region}-{key}{suffix}"
+            if len(name) + 8 > 63:  # Pulumi appends "-" and 7 characters
+                yield Problem(
+                    file,
+                    where,
+                    key,
+                    f"node group name {name}-xxxxxxx would be {len(name) + 8} characters; EKS allows 63",
                 )

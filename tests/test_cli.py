@@ -18,13 +18,19 @@ def test_plan_writes_an_inventory_and_prints_a_json_summary(tmp_path):
     result = mlplat("plan", "dev", "--out", str(tmp_path), "--json")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
-    assert [s["stack"] for s in summary["stacks"]] == ["org", "dev-foundation", "dev-data", "dev-registry"]
-    assert [s["warnings"] for s in summary["stacks"]] == [[], [], [], []]
+    assert [s["stack"] for s in summary["stacks"]] == [
+        "org",
+        "dev-foundation",
+        "dev-data",
+        "dev-registry",
+        "dev-compute",
+    ]
+    assert [s["warnings"] for s in summary["stacks"]] == [[], [], [], [], []]
     assert summary["total_resources"] == sum(s["resources"] for s in summary["stacks"]) > 80
     assert summary["gate"]["verdict"] == "passed" and summary["gate"]["rules"] >= 50
     assert (tmp_path / "gate.md").exists() and summary["gate"]["reports"][0] == str(tmp_path / "gate.md")
     inventory = json.loads((tmp_path / "inventory.json").read_text())
-    assert list(inventory["stacks"]) == ["org", "dev-foundation", "dev-data", "dev-registry"]
+    assert list(inventory["stacks"]) == ["org", "dev-foundation", "dev-data", "dev-registry", "dev-compute"]
     counted = sum(
         1
         for export in inventory["stacks"].values()

@@ -47,6 +47,7 @@ def test_layers_run_in_order(planned):
         f"{environment}-foundation",
         f"{environment}-data",
         f"{environment}-registry",
+        f"{environment}-compute",
     ]
 
 

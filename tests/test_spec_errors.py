@@ -43,6 +43,19 @@ LAKE = "data_lake.products"
 HD_MAPS = (LAKE_KEY, "products", "hd-map-tiles", "zones", "curated")
 DRIVES_RAW = (LAKE_KEY, "products", "drive-recordings", "zones", "raw")
 SNAPSHOT = (LAKE_KEY, "products", "camera-frames", "zones", "training-snapshot")
+CLUSTERS = ("compute", "clusters")
+CLUSTERS_AT = "compute.clusters"
+EUC1 = (*CLUSTERS, "eu-central-1", "node_groups")
+EUC1_AT = "compute.clusters.eu-central-1.node_groups"
+USW2 = (*CLUSTERS, "us-west-2", "node_groups")
+USW2_AT = "compute.clusters.us-west-2.node_groups"
+ADDONS_134 = {
+    "vpc-cni": "v1.22.4-eksbuild.3",
+    "coredns": "v1.12.4-eksbuild.29",
+    "kube-proxy": "v1.34.6-eksbuild.21",
+    "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
+    "eks-pod-identity-agent": "v1.3.10-eksbuild.3",
+}
 
 
 # --- breaking a copy of the spec files --------------------------------------------------
@@ -678,6 +691,187 @@ CASES = [
         f"{STAGING}: domains.hd-maps.owner_team: 'maps': unknown team; allowed: perception, behavior, mapping, "
         "simulation, validation, data-engineering, ml-platform",
         env="staging",
+    ),
+    # --- compute ----------------------------------------------------------------------------
+    case(
+        "compute-dl2q-in-a-region-without-it",
+        "prod.yaml",
+        every(
+            put("accounts", "training", "regions", value=["eu-central-1", "us-west-2", "us-east-1"]),
+            put("accounts", "registry", "regions", value=["eu-central-1", "us-west-2", "us-east-1"]),
+            put(
+                "network",
+                "vpcs",
+                "training-use1",
+                value={
+                    "account": "training",
+                    "region": "us-east-1",
+                    "cidr": "10.36.0.0/16",
+                    "availability_zones": ["us-east-1a", "us-east-1b"],
+                },
+            ),
+            put(
+                *CLUSTERS,
+                "us-east-1",
+                value={
+                    "kubernetes_version": "1.34",
+                    "log_retention_days": 365,
+                    "addons": ADDONS_134,
+                    "node_groups": {
+                        "system": {
+                            "kind": "system",
+                            "instance_types": ["m7i.xlarge"],
+                            "min_size": 2,
+                            "max_size": 3,
+                        },
+                        "ai100": {
+                            "kind": "qualcomm-ai100",
+                            "instance_types": ["dl2q.24xlarge"],
+                            "ami_id": "ami-0e1c5a7f2b9d43c61",
+                            "max_size": 2,
+                        },
+                    },
+                },
+            ),
+        ),
+        f"{PROD}: {CLUSTERS_AT}.us-east-1.node_groups.ai100.instance_types[0]: 'dl2q.24xlarge': "
+        "dl2q is not offered in us-east-1; offered in: eu-central-1, us-west-2",
+        env="prod",
+    ),
+    case(
+        "compute-p5-in-eu-central-1",
+        "prod.yaml",
+        put(*EUC1, "train-a100", "instance_types", value=["p5.48xlarge"]),
+        f"{PROD}: {EUC1_AT}.train-a100.instance_types[0]: 'p5.48xlarge': p5 is not offered in eu-central-1; "
+        "offered in: ap-northeast-1, ap-northeast-2, ap-south-1, ap-southeast-2, ap-southeast-3, ca-central-1, "
+        "eu-north-1, eu-west-2, sa-east-1, us-east-1, us-east-2, us-west-1, us-west-2",
+        env="prod",
+    ),
+    case(
+        "compute-gpu-pool-not-from-zero",
+        "prod.yaml",
+        put(*EUC1, "batch-l40s", "min_size", value=2),
+        f"{PROD}: {EUC1_AT}.batch-l40s.min_size: 2: nvidia-batch pools scale from zero: min_size must be 0",
+        env="prod",
+    ),
+    case(
+        "compute-instance-family-of-another-kind",
+        "prod.yaml",
+        put(*EUC1, "train-a100", "instance_types", value=["g6e.48xlarge"]),
+        f"{PROD}: {EUC1_AT}.train-a100.instance_types[0]: 'g6e.48xlarge': g6e is not a family for "
+        "nvidia-training pools; allowed: p4d, p4de, p5, p5e, p5en",
+        env="prod",
+    ),
+    case(
+        "compute-training-pool-across-zones",
+        "prod.yaml",
+        put(*USW2, "train-a100", "availability_zones", value=["us-west-2a", "us-west-2b"]),
+        f"{PROD}: {USW2_AT}.train-a100.availability_zones: ['us-west-2a', 'us-west-2b']: nvidia-training pools "
+        "stay in exactly one AZ (placement group, no cross-AZ traffic): name one",
+        env="prod",
+    ),
+    case(
+        "compute-custom-ami-only-for-ai100",
+        "staging.yaml",
+        every(
+            drop(*EUC1, "ai100", "ami_id"),
+            put(*EUC1, "batch-l40s", "ami_id", value="ami-0e1c5a7f2b9d43c61"),
+        ),
+        f"{STAGING}: {EUC1_AT}.batch-l40s.ami_id: 'ami-0e1c5a7f2b9d43c61': nvidia-batch pools use the "
+        "EKS-optimized AL2023_x86_64_NVIDIA AMI; remove it",
+        f"{STAGING}: {EUC1_AT}.ai100.ami_id: None: required: the EKS-optimized AMIs do not cover dl2q; give "
+        "the id of an AMI with the accelerator's driver (docs/adr/0007-compute-clusters.md)",
+        env="staging",
+    ),
+    case(
+        "compute-capacity-block-without-its-reservation",
+        "prod.yaml",
+        every(
+            drop(*USW2, "train-h100", "capacity_reservation_id"),
+            put(*USW2, "batch-l40s", "capacity", value="capacity-block"),
+        ),
+        f"{PROD}: {USW2_AT}.train-h100.capacity_reservation_id: None: required: the id (cr-...) of the purchased "
+        "Capacity Block",
+        f"{PROD}: {USW2_AT}.batch-l40s.capacity: 'capacity-block': nvidia-batch pools use spot-first or spot or "
+        "on-demand",
+        f"{PROD}: {USW2_AT}.batch-l40s.capacity_reservation_id: None: required: the id (cr-...) of the purchased "
+        "Capacity Block",
+        f"{PROD}: {USW2_AT}.batch-l40s.on_demand_max_size: 8: only for capacity: spot-first",
+        env="prod",
+    ),
+    case(
+        "compute-add-on-not-pinned",
+        "prod.yaml",
+        put(*CLUSTERS, "us-west-2", "addons", "coredns", value="latest"),
+        f"{PROD}: {CLUSTERS_AT}.us-west-2.addons.coredns: 'latest': "
+        "String should match pattern '^v\\d+\\.\\d+\\.\\d+-eksbuild\\.\\d+$'",
+        env="prod",
+    ),
+    case(
+        "compute-add-on-missing-and-kube-proxy-of-another-version",
+        "prod.yaml",
+        every(
+            put(*CLUSTERS, "eu-central-1", "addons", "kube-proxy", value="v1.33.10-eksbuild.21"),
+            drop(*CLUSTERS, "eu-central-1", "addons", "aws-ebs-csi-driver"),
+        ),
+        f"{PROD}: {CLUSTERS_AT}.eu-central-1.addons: {{coredns, eks-pod-identity-agent, kube-proxy, vpc-cni}}: "
+        "every managed add-on needs a pinned version; missing: aws-ebs-csi-driver",
+        f"{PROD}: {CLUSTERS_AT}.eu-central-1.addons.kube-proxy: 'v1.33.10-eksbuild.21': kube-proxy runs the "
+        "cluster's minor version: v1.34.<patch>-eksbuild.<n>",
+        env="prod",
+    ),
+    case(
+        "compute-public-endpoint-rules",
+        "staging.yaml",
+        every(
+            put(*CLUSTERS, "eu-central-1", "public_access_cidrs", value=["203.0.113.0/24"]),
+            put(*CLUSTERS, "us-west-2", "endpoint_public_access", value=True),
+            put(*CLUSTERS, "us-west-2", "public_access_cidrs", value=["0.0.0.0/0", "10.0.0.0/16"]),
+        ),
+        f"{STAGING}: {CLUSTERS_AT}.eu-central-1.public_access_cidrs: ['203.0.113.0/24']: only with "
+        "endpoint_public_access: true; the endpoint is private",
+        f"{STAGING}: {CLUSTERS_AT}.us-west-2.public_access_cidrs[0]: '0.0.0.0/0': at most a /16: a public "
+        "endpoint is opened to named networks, not the internet",
+        f"{STAGING}: {CLUSTERS_AT}.us-west-2.public_access_cidrs[1]: '10.0.0.0/16': a private range "
+        "reaches the private endpoint from the VPC; list public networks only",
+        env="staging",
+    ),
+    case(
+        "compute-clusters-and-training-regions-differ",
+        "staging.yaml",
+        rename(*CLUSTERS, "us-west-2", to="us-east-1"),
+        f"{STAGING}: {CLUSTERS_AT}: {{eu-central-1, us-east-1}}: every region of the training account "
+        "needs a cluster; missing: us-west-2",
+        f"{STAGING}: {CLUSTERS_AT}.us-east-1: 'us-east-1': not a region of the training account; "
+        "allowed: eu-central-1, us-west-2",
+        env="staging",
+    ),
+    case(
+        "compute-cluster-without-a-system-pool-or-a-vpc-zone",
+        "dev.yaml",
+        every(
+            drop("compute", "clusters", "eu-central-1", "node_groups", "system"),
+            put(
+                "compute",
+                "clusters",
+                "eu-central-1",
+                "node_groups",
+                "batch",
+                "availability_zones",
+                value=["eu-central-1c"],
+            ),
+        ),
+        f"{DEV}: compute.clusters.eu-central-1.node_groups: {{batch}}: a cluster needs exactly one node "
+        "group of kind system for its add-ons; found 0",
+        f"{DEV}: compute.clusters.eu-central-1.node_groups.batch.availability_zones[0]: 'eu-central-1c': not a "
+        "zone of network.vpcs.ml-euc1; allowed: eu-central-1a, eu-central-1b",
+    ),
+    case(
+        "compute-unknown-pool-kind",
+        "dev.yaml",
+        put("compute", "clusters", "eu-central-1", "node_groups", "batch", "kind", value="gpu"),
+        f"{DEV}: compute.clusters.eu-central-1.node_groups.batch.kind: 'gpu': "
+        "Input should be 'system', 'nvidia-training', 'nvidia-batch' or 'qualcomm-ai100'",
     ),
 ]
 
