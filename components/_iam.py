@@ -129,6 +129,20 @@ def trust_principals(principal_arns: Sequence[str]) -> Document:
     )
 
 
+def trust_service(
+    service: str, account_id: str, *, actions: Sequence[str] = ("sts:AssumeRole",), sid: str | None = None
+) -> Document:
+    """Trust of a role that an AWS service assumes on behalf of this account only (confused deputy)."""
+    statement: Document = {"Sid": sid} if sid else {}
+    statement |= {
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": list(actions) if len(actions) > 1 else actions[0],
+        "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+    }
+    return document(statement)
+
+
 def key_policy(
     account_id: str, *, via_services: Sequence[str], service_principals: Sequence[Document] = ()
 ) -> Document:

@@ -207,16 +207,7 @@ class ContainerRegistry(pulumi.ComponentResource):
             f"{name}-creation",
             description="ECR creates replicated and pull-through repositories with this role",
             assume_role_policy=pulumi.Output.from_input(args.account_id).apply(
-                lambda account: json.dumps(
-                    _iam.document(
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "ecr.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                            "Condition": {"StringEquals": {"aws:SourceAccount": account}},
-                        }
-                    )
-                )
+                lambda account: json.dumps(_iam.trust_service("ecr.amazonaws.com", account))
             ),
             opts=opts,
         )

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from components import tiering
 from components._validation import Problems
-from components.lake_bucket import LakeBucket, LakeBucketArgs
+from components.lake_bucket import LakeBucket, delivery_bucket_args
 
 PARTITION_STANDARD = "vehicle_id=/date=/sensor="
 """Hive-style partition keys every curated table uses (docs/data-lake.md)."""
@@ -50,10 +49,6 @@ class DataLakeArgs:
                 )
         problems.raise_if_any()
 
-    @property
-    def regions(self) -> Sequence[str]:
-        return list(self.providers)
-
 
 def catalog_name(name_prefix: str, domain: str) -> str:
     """Glue database name: Athena and Spark want lower-case letters, digits and underscores."""
@@ -73,33 +68,26 @@ class DataLake(pulumi.ComponentResource):
         super().__init__("mlplatform:data:DataLake", name, None, opts)
         self.access_log_buckets: dict[str, pulumi.Output[str]] = {}
         self.inventory_bucket_arns: dict[str, pulumi.Output[str]] = {}
-        lifecycle = tiering.Lifecycle(expiration_days=args.access_log_retention_days, noncurrent_days=1)
         for region, provider in args.providers.items():
             in_region = pulumi.ResourceOptions(parent=self, provider=provider)
             logs = LakeBucket(
                 f"{name}-access-logs-{region}",
-                LakeBucketArgs(
-                    bucket_name=f"{args.name_prefix}-lake-access-logs-{region}",
+                delivery_bucket_args(
+                    f"{args.name_prefix}-lake-access-logs-{region}",
                     account_id=args.account_id,
-                    kms_key_arn=None,
-                    lifecycle=lifecycle,
-                    eventbridge=False,
-                    delivery_service="logging.s3.amazonaws.com",
-                    tags={"purpose": "s3-access-logs", "data-class": "platform"},
+                    purpose="s3-access-logs",
+                    retention_days=args.access_log_retention_days,
                 ),
                 opts=in_region,
             )
             inventory = LakeBucket(
                 f"{name}-inventory-{region}",
-                LakeBucketArgs(
-                    bucket_name=f"{args.name_prefix}-lake-inventory-{region}",
+                delivery_bucket_args(
+                    f"{args.name_prefix}-lake-inventory-{region}",
                     account_id=args.account_id,
-                    kms_key_arn=None,
-                    lifecycle=lifecycle,
+                    purpose="s3-inventory",
+                    retention_days=args.access_log_retention_days,
                     access_log_bucket=logs.bucket_name,
-                    eventbridge=False,
-                    delivery_service="s3.amazonaws.com",
-                    tags={"purpose": "s3-inventory", "data-class": "platform"},
                 ),
                 opts=in_region,
             )

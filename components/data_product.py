@@ -95,11 +95,9 @@ class DataProductArgs:
         problems.raise_if_any()
 
     def teams(self, zone: str) -> list[str]:
-        """Teams with an access point on the zone: the owner, and consumers where there is no personal data."""
-        readers = (
-            [] if self.zones[zone].personal_data else [t for t in self.consumers if t != self.owner_team]
+        return lake_classes.access_point_teams(
+            self.owner_team, self.consumers, personal_data=self.zones[zone].personal_data
         )
-        return [self.owner_team, *readers]
 
 
 class DataProduct(pulumi.ComponentResource):
@@ -114,32 +112,12 @@ class DataProduct(pulumi.ComponentResource):
         super().__init__("mlplatform:data:DataProduct", name, None, opts)
         self.product = args.product
         zones: dict[str, pulumi.Output] = {}
-        replication: dict[str, list] = {}
+        replication: dict[str, tuple[LakeBucket, dict[str, LakeBucket]]] = {}
         for zone, spec in args.zones.items():
-            lifecycle = lake_classes.zone_lifecycle(
-                spec.data_class,
-                access=spec.access,
-                transitions=spec.transitions,
-                retention_days=spec.retention_days,
-            )
-            tags = {
-                **args.tags,
-                "data-product": args.product,
-                "domain": args.domain,
-                "zone": zone,
-                "data-class": spec.data_class,
-                "personal-data": str(spec.personal_data).lower(),
-                "safety-relevant": str(lake_classes.LAKE_CLASSES[spec.data_class].safety_relevant).lower(),
-            }
-
-            zone_bucket = _ZoneBucket(self, name, args, zone, lifecycle, tags)
-            source = zone_bucket.create(spec.region, zone, primary=True)
-            replicas = {
-                region: zone_bucket.create(region, f"{zone}-{region}", primary=False)
-                for region in spec.replicate_to
-            }
+            source = self._zone_bucket(name, args, zone, spec.region)
+            replicas = {region: self._zone_bucket(name, args, zone, region) for region in spec.replicate_to}
             if replicas:
-                replication[zone] = [spec, source, replicas]
+                replication[zone] = (source, replicas)
 
             access_points = {
                 team: self._access_point(name, zone, team, source, args, write=team == args.owner_team)
@@ -170,7 +148,12 @@ class DataProduct(pulumi.ComponentResource):
             self._replicate(name, args, replication)
 
         self.export = pulumi.Output.all(**zones).apply(
-            lambda resolved: {"domain": args.domain, "owner_team": args.owner_team, "zones": resolved}
+            lambda resolved: {
+                "domain": args.domain,
+                "owner_team": args.owner_team,
+                "formats": list(args.formats),
+                "zones": resolved,
+            }
         )
         self.register_outputs({"export": self.export})
 
@@ -182,6 +165,42 @@ class DataProduct(pulumi.ComponentResource):
     def grant_write(self, name: str, *, role: pulumi.Input[str], team: str) -> aws.iam.RolePolicy:
         return product_access.grant_write(
             name, role=role, team=team, product_key=self.product, product=self.export
+        )
+
+    def _zone_bucket(self, name: str, args: DataProductArgs, zone: str, region: str) -> LakeBucket:
+        """The zone's bucket in its home region (the source), or its replica in another region."""
+        spec = args.zones[zone]
+        primary = region == spec.region
+        tags = {
+            **args.tags,
+            "data-product": args.product,
+            "domain": args.domain,
+            "zone": zone,
+            "data-class": spec.data_class,
+            "personal-data": str(spec.personal_data).lower(),
+            "safety-relevant": str(lake_classes.LAKE_CLASSES[spec.data_class].safety_relevant).lower(),
+            "replica": str(not primary).lower(),
+        }
+        return LakeBucket(
+            f"{name}-{zone}" if primary else f"{name}-{zone}-{region}",
+            LakeBucketArgs(
+                bucket_name=lake_classes.bucket_name(args.name_prefix, args.product, zone, region),
+                account_id=args.account_id,
+                kms_key_arn=args.kms_key_arns[region][spec.data_class],
+                lifecycle=lake_classes.zone_lifecycle(
+                    spec.data_class,
+                    access=spec.access,
+                    transitions=spec.transitions,
+                    retention_days=spec.retention_days,
+                ),
+                object_lock_days=spec.object_lock_days,
+                access_log_bucket=args.access_log_buckets[region],
+                inventory_destination_arn=args.inventory_bucket_arns[region] if spec.inventory else None,
+                eventbridge=primary,
+                delegate_to_access_points=primary,
+                tags=tags,
+            ),
+            opts=pulumi.ResourceOptions(parent=self, provider=args.providers[region]),
         )
 
     def _access_point(
@@ -214,29 +233,26 @@ class DataProduct(pulumi.ComponentResource):
         )
         return access_point.arn
 
-    def _replicate(self, name: str, args: DataProductArgs, replication: dict[str, list]) -> None:
+    def _replicate(
+        self,
+        name: str,
+        args: DataProductArgs,
+        replication: dict[str, tuple[LakeBucket, dict[str, LakeBucket]]],
+    ) -> None:
         home = next(iter(args.providers.values()))
         role = aws.iam.Role(
             f"{name}-replication",
             description=f"S3 replication of data product {args.product}",
             assume_role_policy=pulumi.Output.from_input(args.account_id).apply(
-                lambda account: json.dumps(
-                    _iam.document(
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "s3.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                            "Condition": {"StringEquals": {"aws:SourceAccount": account}},
-                        }
-                    )
-                )
+                lambda account: json.dumps(_iam.trust_service("s3.amazonaws.com", account))
             ),
             opts=pulumi.ResourceOptions(parent=self, provider=home),
         )
         pairs = [
             (spec.region, source.arn, args.kms_key_arns[spec.region][spec.data_class], region, replica.arn,
              args.kms_key_arns[region][spec.data_class])
-            for spec, source, replicas in replication.values()
+            for zone, (source, replicas) in replication.items()
+            for spec in [args.zones[zone]]
             for region, replica in replicas.items()
         ]  # fmt: skip
         role_policy = aws.iam.RolePolicy(
@@ -247,7 +263,8 @@ class DataProduct(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(parent=self, provider=home),
         )
-        for zone, (spec, source, replicas) in replication.items():
+        for zone, (source, replicas) in replication.items():
+            spec = args.zones[zone]
             aws.s3.BucketReplicationConfig(
                 f"{name}-{zone}",
                 bucket=source.bucket.id,
@@ -276,37 +293,6 @@ class DataProduct(pulumi.ComponentResource):
                     depends_on=[source.versioning, role_policy, *(r.versioning for r in replicas.values())],
                 ),
             )
-
-
-@dataclass(frozen=True)
-class _ZoneBucket:
-    """Creates the buckets of one zone: the source in its home region, and each replica."""
-
-    parent: DataProduct
-    name: str
-    args: DataProductArgs
-    zone: str
-    lifecycle: tiering.Lifecycle
-    tags: Mapping[str, str]
-
-    def create(self, region: str, suffix: str, *, primary: bool) -> LakeBucket:
-        args, spec = self.args, self.args.zones[self.zone]
-        return LakeBucket(
-            f"{self.name}-{suffix}",
-            LakeBucketArgs(
-                bucket_name=lake_classes.bucket_name(args.name_prefix, args.product, self.zone, region),
-                account_id=args.account_id,
-                kms_key_arn=args.kms_key_arns[region][spec.data_class],
-                lifecycle=self.lifecycle,
-                object_lock_days=spec.object_lock_days,
-                access_log_bucket=args.access_log_buckets[region],
-                inventory_destination_arn=args.inventory_bucket_arns[region] if spec.inventory else None,
-                eventbridge=primary,
-                delegate_to_access_points=primary,
-                tags={**self.tags, "replica": str(not primary).lower()},
-            ),
-            opts=pulumi.ResourceOptions(parent=self.parent, provider=args.providers[region]),
-        )
 
 
 def access_point_policy(access_point_arn: str, account_ids: Sequence[str], team: str, actions) -> dict:

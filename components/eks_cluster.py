@@ -129,25 +129,11 @@ class EksClusterArgs:
 
 def pod_identity_trust(account_id: str) -> dict:
     """Trust of a role that pods of this account's clusters assume through EKS Pod Identity."""
-    return _iam.document(
-        {
-            "Sid": "EksPodIdentity",
-            "Effect": "Allow",
-            "Principal": {"Service": "pods.eks.amazonaws.com"},
-            "Action": ["sts:AssumeRole", "sts:TagSession"],
-            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-        }
-    )
-
-
-def _service_trust(service: str, account_id: str, actions: Sequence[str] = ("sts:AssumeRole",)) -> dict:
-    return _iam.document(
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": service},
-            "Action": list(actions),
-            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-        }
+    return _iam.trust_service(
+        "pods.eks.amazonaws.com",
+        account_id,
+        actions=("sts:AssumeRole", "sts:TagSession"),
+        sid="EksPodIdentity",
     )
 
 
@@ -201,7 +187,7 @@ class EksCluster(pulumi.ComponentResource):
             description=f"EKS control plane of {args.cluster_name}",
             assume_role_policy=account.apply(
                 lambda a: json.dumps(
-                    _service_trust("eks.amazonaws.com", a, ("sts:AssumeRole", "sts:TagSession"))
+                    _iam.trust_service("eks.amazonaws.com", a, actions=("sts:AssumeRole", "sts:TagSession"))
                 )
             ),
             opts=child,
@@ -277,7 +263,9 @@ class EksCluster(pulumi.ComponentResource):
         self.node_role = aws.iam.Role(
             f"{name}-nodes",
             description=f"Nodes of {args.cluster_name}",
-            assume_role_policy=account.apply(lambda a: json.dumps(_service_trust("ec2.amazonaws.com", a))),
+            assume_role_policy=account.apply(
+                lambda a: json.dumps(_iam.trust_service("ec2.amazonaws.com", a))
+            ),
             opts=child,
         )
         node_attachments = [

@@ -66,6 +66,29 @@ class LakeBucketArgs:
         problems.raise_if_any()
 
 
+def delivery_bucket_args(
+    bucket_name: str,
+    *,
+    account_id: pulumi.Input[str],
+    purpose: str,
+    retention_days: int,
+    access_log_bucket: pulumi.Input[str] | None = None,
+) -> LakeBucketArgs:
+    """A bucket S3 itself writes into (`s3-access-logs` or `s3-inventory`): SSE-S3, because server
+    access logging cannot deliver to SSE-KMS buckets; objects expire after `retention_days`."""
+    service = {"s3-access-logs": "logging.s3.amazonaws.com", "s3-inventory": "s3.amazonaws.com"}[purpose]
+    return LakeBucketArgs(
+        bucket_name=bucket_name,
+        account_id=account_id,
+        kms_key_arn=None,
+        lifecycle=tiering.Lifecycle(expiration_days=retention_days, noncurrent_days=1),
+        access_log_bucket=access_log_bucket,
+        eventbridge=False,
+        delivery_service=service,
+        tags={"purpose": purpose, "data-class": "platform"},
+    )
+
+
 class LakeBucket(pulumi.ComponentResource):
     """A versioned, encrypted, private, TLS-only, logged and tiered bucket, protected against deletion.
 

@@ -83,6 +83,12 @@ def access_point_name(product: str, zone: str, team: str) -> str:
     return f"{product}-{ZONE_SUFFIX[zone]}-{team}"
 
 
+def access_point_teams(owner_team: str, consumers: Sequence[str], *, personal_data: bool) -> list[str]:
+    """Teams with an access point on a zone: the owner, and the consumers where there is no personal data."""
+    readers = [] if personal_data else [team for team in consumers if team != owner_team]
+    return [owner_team, *dict.fromkeys(readers)]
+
+
 def zone_lifecycle(
     data_class: str,
     *,

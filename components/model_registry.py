@@ -105,7 +105,7 @@ class ModelRegistry(pulumi.ComponentResource):
             f"{name}-mlflow",
             description="The SageMaker managed MLflow tracking server",
             assume_role_policy=pulumi.Output.from_input(args.account_id).apply(
-                lambda account: json.dumps(_service_trust("sagemaker.amazonaws.com", account))
+                lambda account: json.dumps(_iam.trust_service("sagemaker.amazonaws.com", account))
             ),
             opts=child,
         )
@@ -264,17 +264,6 @@ class ModelRegistry(pulumi.ComponentResource):
                 "model_package_groups": self.groups,
             }
         )
-
-
-def _service_trust(service: str, account_id: str) -> dict:
-    return _iam.document(
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": service},
-            "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-        }
-    )
 
 
 def _mlflow_policy(bucket_arn: str, key_arn: str, region: str, account_id: str) -> dict:

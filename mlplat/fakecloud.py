@@ -222,12 +222,17 @@ def _ecr_repository(h: str, name: str, inputs: dict, place: Placement) -> tuple[
 def _sagemaker(resource: str, key: str) -> Outputs:
     def outputs(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
         physical = inputs.get(key) or _kebab(name)
-        computed = {"arn": _arn("sagemaker", place, f"{resource}/{physical}")}
-        if resource == "mlflow-tracking-server":
-            computed["trackingServerUrl"] = f"https://t-{h[:12]}.{place.region}.experiments.sagemaker.aws"
-        return physical, computed
+        return physical, {"arn": _arn("sagemaker", place, f"{resource}/{physical}")}
 
     return outputs
+
+
+def _mlflow_server(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    physical, computed = _sagemaker("mlflow-tracking-server", "trackingServerName")(h, name, inputs, place)
+    return physical, {
+        **computed,
+        "trackingServerUrl": f"https://t-{h[:12]}.{place.region}.experiments.sagemaker.aws",
+    }
 
 
 def _event_rule(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
@@ -345,9 +350,7 @@ RULES: dict[str, Outputs] = {
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup": _sagemaker(
         "model-package-group", "modelPackageGroupName"
     ),
-    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": _sagemaker(
-        "mlflow-tracking-server", "trackingServerName"
-    ),
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": _mlflow_server,
     "aws:cloudwatch/eventRule:EventRule": _event_rule,
     "aws:sns/topic:Topic": _sns_topic,
     "aws:sqs/queue:Queue": _sqs_queue,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pulumi
 
-from components import tiering
 from components.container_registry import ContainerRegistry, ContainerRegistryArgs, RepositoryArgs
 from components.edge_artefact_store import EdgeArtefactStore, EdgeArtefactStoreArgs
-from components.lake_bucket import LakeBucket, LakeBucketArgs
+from components.lake_bucket import LakeBucket, delivery_bucket_args
 from components.model_registry import ModelRegistry, ModelRegistryArgs
 from stacks.providers import baseline_tags, layer_reference, regional_providers
 from stacks.spec import PlatformSpec
@@ -59,14 +58,11 @@ def program(spec: PlatformSpec) -> None:
     )
     access_logs = LakeBucket(
         "registry-access-logs",
-        LakeBucketArgs(
-            bucket_name=f"{name_prefix}-registry-access-logs-{home}",
+        delivery_bucket_args(
+            f"{name_prefix}-registry-access-logs-{home}",
             account_id=account_id,
-            kms_key_arn=None,
-            lifecycle=tiering.Lifecycle(expiration_days=400, noncurrent_days=1),
-            eventbridge=False,
-            delivery_service="logging.s3.amazonaws.com",
-            tags={"purpose": "s3-access-logs", "data-class": "platform"},
+            purpose="s3-access-logs",
+            retention_days=env.data_lake.access_log_retention_days,
         ),
         opts=at_home,
     )

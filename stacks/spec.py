@@ -289,7 +289,7 @@ class DataLakeSpec(Frozen):
     """The data lake of the environment (the `data` layer)."""
 
     access_log_retention_days: Annotated[int, Field(ge=90, le=3650)]
-    """Expiry of server access logs and inventory reports."""
+    """Expiry of server access logs (lake and registry buckets) and inventory reports."""
     inventory_min_tib: Annotated[float, Field(ge=0)]
     """Zones expected to hold at least this many TiB get a weekly S3 Inventory."""
     products: Annotated[dict[Key, DataProductSpec], Field(min_length=1)]
@@ -915,8 +915,9 @@ def _lake_problems(org: OrganizationSpec, env: EnvironmentSpec, file: str) -> It
                     yield Problem(
                         file, where, key, f"bucket name {name} is {len(name)} characters; S3 allows 63"
                     )
-            teams = [owner] + ([] if data_class.personal_data else list(product.consumers))
-            for team in dict.fromkeys(teams):
+            for team in lake_classes.access_point_teams(
+                owner, product.consumers, personal_data=data_class.personal_data
+            ):
                 name = lake_classes.access_point_name(key, zone, team)
                 if len(name) > lake_classes.ACCESS_POINT_NAME_MAX:
                     yield Problem(

@@ -15,7 +15,6 @@ import yaml
 
 from mlplat.checkov import BASELINE, CheckovError, _judge, load_baseline, scan
 from mlplat.inventory import load_stacks
-from mlplat.plan import plan
 from mlplat.terraform_plan import (
     DATA,
     convert,
@@ -305,9 +304,9 @@ def test_the_metadata_excerpt_names_its_source():
 
 
 @pytest.fixture(scope="module")
-def inventories(tmp_path_factory):
-    """Every environment planned once, as `mlplat plan ENV` writes it."""
-    return {env: load_stacks(plan(env, tmp_path_factory.mktemp(env)).inventory_path) for env in ENVIRONMENTS}
+def inventories(plans):
+    """Every environment as `mlplat plan ENV` writes it (planned once per session)."""
+    return {env: load_stacks(plans.inventory(env)) for env in ENVIRONMENTS}
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)

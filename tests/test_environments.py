@@ -16,8 +16,8 @@ ENVIRONMENTS = ["dev", "staging", "prod"]
 
 
 @pytest.fixture(scope="module", params=ENVIRONMENTS)
-def planned(request, tmp_path_factory):
-    result = plan(request.param, tmp_path_factory.mktemp(request.param))
+def planned(request, plans):
+    result = plans.result(request.param)
     document = json.loads(result.inventory_path.read_text())
     resources = {name: export["deployment"]["resources"] for name, export in document["stacks"].items()}
     return request.param, result, resources

@@ -46,7 +46,6 @@ from moto.s3.models import FakeBucket
 
 from mlplat import s3_api
 from mlplat.inventory import load_stacks
-from mlplat.plan import plan
 
 ENVIRONMENTS = ["dev", "staging", "prod"]
 BUCKET = "aws:s3/bucket:Bucket"
@@ -145,14 +144,13 @@ def _moto_logging_check_without_crash():
 
 
 @pytest.fixture(scope="module")
-def inventories(tmp_path_factory):
-    """Each environment planned once per module: `mlplat plan` into a temporary directory."""
+def inventories(plans):
+    """Each environment as `mlplat plan` writes it (planned once per session), loaded once per module."""
     planned: dict[str, dict[str, list[dict]]] = {}
 
     def stacks(environment: str) -> dict[str, list[dict]]:
         if environment not in planned:
-            result = plan(environment, tmp_path_factory.mktemp(environment))
-            planned[environment] = load_stacks(result.inventory_path)
+            planned[environment] = load_stacks(plans.inventory(environment))
         return planned[environment]
 
     return stacks

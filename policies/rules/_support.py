@@ -54,6 +54,12 @@ COST_POLICY = PolicyComplianceFramework(
     name="internal cost policy", version="1", reference="ML platform FinOps guardrails"
 )
 
+RESIDENCY_CONFIG = {
+    "regions": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+    "personalDataClasses": {"type": "array", "items": {"type": "string"}},
+}
+"""Settings of the residency rules: the personal-data regions and classes of environments/org.yaml."""
+
 # --- resource types ----------------------------------------------------------------------------
 
 AWS_PROVIDER = "pulumi:providers:aws"

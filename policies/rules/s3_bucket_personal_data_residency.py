@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from pulumi_policy import Severity
 
-from rules._support import BUCKET, GDPR_TRANSFERS, effective_tags, resource_region, resource_rule
+from rules._support import (
+    BUCKET,
+    GDPR_TRANSFERS,
+    RESIDENCY_CONFIG,
+    effective_tags,
+    resource_region,
+    resource_rule,
+)
 
 
 def holds_personal_data(tags: dict[str, str], personal_classes: list[str]) -> bool:
@@ -33,10 +40,7 @@ POLICY = resource_rule(
     check=check,
     severity=Severity.CRITICAL,
     framework=GDPR_TRANSFERS,
-    config={
-        "regions": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-        "personalDataClasses": {"type": "array", "items": {"type": "string"}},
-    },
+    config=RESIDENCY_CONFIG,
     remediation="Put the zone (and every replica in `replicate_to`) in a region of "
     "`personal_data_regions` in environments/org.yaml, through a provider of that region.",
 )

@@ -9,6 +9,7 @@ from rules._support import (
     BUCKET,
     BUCKET_REPLICATION,
     GDPR_TRANSFERS,
+    RESIDENCY_CONFIG,
     Stack,
     as_list,
     effective_tags,
@@ -59,9 +60,6 @@ POLICY = stack_rule(
     check=check,
     severity=Severity.CRITICAL,
     framework=GDPR_TRANSFERS,
-    config={
-        "regions": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-        "personalDataClasses": {"type": "array", "items": {"type": "string"}},
-    },
+    config=RESIDENCY_CONFIG,
     remediation="Replicate personal data only to regions of `personal_data_regions` (`replicate_to` of the zone).",
 )

@@ -15,5 +15,5 @@ def pack():
 
 
 @pytest.fixture(scope="session")
-def planned(tmp_path_factory) -> Planned:
-    return Planned(tmp_path_factory)
+def planned(plans) -> Planned:
+    return Planned(plans)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from mlplat.analyzer import Analysis, PolicyPackProcess
 from mlplat.gate import GateResult, config_path, load_inventory, run_gate
-from mlplat.plan import plan
 
 
 class CachingPack(PolicyPackProcess):
@@ -36,14 +35,13 @@ class CachingPack(PolicyPackProcess):
 
 
 class Planned:
-    def __init__(self, factory):
-        self.factory = factory
-        self.inventories: dict[str, Path] = {}
+    """The session's plans (tests/conftest.py), read the way the gate reads an inventory."""
+
+    def __init__(self, plans):
+        self.plans = plans
 
     def inventory(self, environment: str) -> Path:
-        if environment not in self.inventories:
-            self.inventories[environment] = plan(environment, self.factory.mktemp(environment)).inventory_path
-        return self.inventories[environment]
+        return self.plans.inventory(environment)
 
     def stacks(self, environment: str) -> dict:
         return load_inventory(self.inventory(environment))[1]
