@@ -4,7 +4,7 @@ Later layers (training jobs, registries) get access with `grant_read(...)`/`gran
 instead of hand-written IAM. Both work from the product's export (the `data_products` output of
 the `<env>-data` stack, or `DataProduct.export` in the same stack): a plain mapping
 
-    {"domain", "owner_team", "zones": {zone: {"region", "data_class", "personal_data", "bucket",
+    {"domain", "owner_team", "formats", "zones": {zone: {"region", "data_class", "personal_data", "bucket",
      "bucket_arn", "kms_key_arn", "access_points": {team: arn}, "replicas": {...}}}}
 
 The identity policy is half of the grant; the access point's policy (team tag condition), the

@@ -249,7 +249,7 @@ def _print_gate(result, reports: dict[str, Path]) -> None:
     verdict = "BLOCKED" if result.exit_code else "passed"
     console.print(
         f"{verdict}: {len(result.mandatory)} mandatory, {len(result.advisory)} advisory finding(s); "
-        f"{len(result.rules)} rules over {sum(result.stacks.values())} resources in {len(result.stacks)} stacks; "
+        f"{len(result.rules)} rules over {sum(result.stacks.values())} resources (components and providers included) in {len(result.stacks)} stacks; "
         f"reports: {', '.join(str(p) for p in reports.values())}",
         highlight=False,
         soft_wrap=True,

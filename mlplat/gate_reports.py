@@ -51,7 +51,7 @@ def markdown(result: GateResult) -> str:
         "",
         f"{verdict}: {mandatory} mandatory and {advisory} advisory finding(s); "
         f"{len(result.rules)} rules of `{result.pack}` {result.pack_version} over "
-        f"{sum(result.stacks.values())} resources in {len(result.stacks)} stack(s) "
+        f"{sum(result.stacks.values())} resources (components and providers included) in {len(result.stacks)} stack(s) "
         f"({', '.join(f'`{s}`' for s in result.stacks)}), config `{_display(result.config)}`.",
         "",
     ]

@@ -87,7 +87,9 @@ def test_a_single_pulumi_stack_export_is_checked_with_its_environments_config(de
     path.write_text(json.dumps(export))
     result = mlplat("check", "--inventory", str(path))
     assert result.returncode == 0, result.stderr
-    assert "over 57 resources in 1 stacks" in result.stdout.replace("\n", " ")
+    assert "over 57 resources (components and providers included) in 1 stacks" in result.stdout.replace(
+        "\n", " "
+    )
 
 
 @pytest.mark.parametrize(
