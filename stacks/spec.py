@@ -380,6 +380,19 @@ class NodeGroupSpec(Frozen):
         return self.min_size if self.desired_size is None else self.desired_size
 
 
+class TeamQuotaSpec(Frozen):
+    """What one team may use in a cluster: its namespace's ResourceQuota and its Kueue ClusterQueue."""
+
+    nvidia_gpus: Annotated[int, Field(ge=0, le=10000)] = 0
+    """NVIDIA GPUs (`nvidia.com/gpu`) the team is guaranteed (Kueue nominal quota); more may be borrowed."""
+    qaic_devices: Annotated[int, Field(ge=0, le=10000)] = 0
+    """Qualcomm Cloud AI 100 devices (`qualcomm.com/qaic`) the team is guaranteed."""
+    cpu: Annotated[int, Field(ge=1, le=100000)]
+    """vCPUs the team's pods may request in total."""
+    memory_gib: Annotated[int, Field(ge=1, le=1000000)]
+    """Memory (GiB) the team's pods may request in total."""
+
+
 class ClusterSpec(Frozen):
     """An EKS cluster in one training region, in the training account's VPC there."""
 
@@ -400,6 +413,8 @@ class ClusterSpec(Frozen):
     """Pinned version of every managed add-on (vX.Y.Z-eksbuild.N); kube-proxy matches kubernetes_version."""
     node_groups: Annotated[dict[Key, NodeGroupSpec], Field(min_length=1)]
     """Node pools by key; exactly one of kind system."""
+    teams: Annotated[dict[Key, TeamQuotaSpec], Field(min_length=1)]
+    """Teams that run jobs on this cluster, by team key: each gets a namespace and a queue with these quotas."""
 
 
 class ComputeSpec(Frozen):

@@ -731,6 +731,7 @@ CASES = [
                             "max_size": 2,
                         },
                     },
+                    "teams": {"validation": {"qaic_devices": 16, "cpu": 64, "memory_gib": 256}},
                 },
             ),
         ),
