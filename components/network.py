@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
@@ -10,6 +11,7 @@ from typing import Literal, get_args
 import pulumi
 import pulumi_aws as aws
 
+from components import _iam
 from components._cidr import plan_subnets
 from components._validation import Problems
 
@@ -27,6 +29,12 @@ class NetworkArgs:
     so no traffic crosses an AZ to reach NAT and one AZ's failure leaves the others online."""
     interface_endpoints: Sequence[str]
     """Service-name suffixes (ecr.api, sts, ...) that get interface endpoints with private DNS."""
+    account_id: pulumi.Input[str]
+    """The VPC's account: the flow-log delivery role trusts the service for this account only."""
+    flow_log_key_arn: pulumi.Input[str]
+    """Customer key (the account's `platform` key in the region) of the flow-log group."""
+    flow_log_retention_days: int
+    """How long VPC flow logs are kept (network evidence for incident response)."""
 
     def __post_init__(self) -> None:
         problems = Problems("Network")
@@ -65,6 +73,7 @@ class Network(pulumi.ComponentResource):
             opts=child,
         )
         aws.ec2.DefaultSecurityGroup(name, vpc_id=self.vpc.id, ingress=[], egress=[], opts=child)
+        self._create_flow_logs(name, args)
 
         self.private_subnets: dict[str, aws.ec2.Subnet] = {}
         self.public_subnets: dict[str, aws.ec2.Subnet] = {}
@@ -125,6 +134,62 @@ class Network(pulumi.ComponentResource):
                 "private_subnet_ids": self.private_subnet_ids,
                 "s3_endpoint_id": self.s3_endpoint.id,
             }
+        )
+
+    def _create_flow_logs(self, name: str, args: NetworkArgs) -> None:
+        """Every accepted and rejected flow into an encrypted log group of the VPC's own account.
+
+        CloudWatch Logs rather than the central archive bucket: the group lives and expires with the
+        VPC's account, needs no cross-account bucket policy, and Logs Insights answers incident
+        questions without an Athena table.
+        """
+        child = pulumi.ResourceOptions(parent=self)
+        log_group = aws.cloudwatch.LogGroup(
+            f"{name}-flow-logs",
+            name=f"/aws/vpc/flow-logs/{name}",
+            retention_in_days=args.flow_log_retention_days,
+            kms_key_id=args.flow_log_key_arn,
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
+        )
+        role = aws.iam.Role(
+            f"{name}-flow-logs",
+            description=f"VPC flow logs of {name} deliver to their log group",
+            assume_role_policy=pulumi.Output.from_input(args.account_id).apply(
+                lambda account: json.dumps(_iam.trust_service("vpc-flow-logs.amazonaws.com", account))
+            ),
+            opts=child,
+        )
+        aws.iam.RolePolicy(
+            f"{name}-flow-logs",
+            role=role.name,
+            policy=log_group.arn.apply(
+                lambda arn: json.dumps(
+                    _iam.document(
+                        {
+                            "Sid": "DeliverFlowLogs",
+                            "Effect": "Allow",
+                            "Action": [
+                                "logs:CreateLogStream",
+                                "logs:PutLogEvents",
+                                "logs:DescribeLogStreams",
+                            ],
+                            "Resource": [arn, f"{arn}:*"],
+                        }
+                    )
+                )
+            ),
+            opts=child,
+        )
+        aws.ec2.FlowLog(
+            name,
+            vpc_id=self.vpc.id,
+            traffic_type="ALL",
+            log_destination_type="cloud-watch-logs",
+            log_destination=log_group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=600,
+            tags={"Name": name},
+            opts=child,
         )
 
     def _create_egress(self, name: str, args: NetworkArgs) -> dict[str, aws.ec2.NatGateway]:

@@ -106,6 +106,9 @@ def program(spec: PlatformSpec) -> None:
                 availability_zones=vpc.availability_zones,
                 nat=env.network.nat,
                 interface_endpoints=env.network.interface_endpoints,
+                account_id=account_ids.apply(lambda ids, key=account_key: ids[key]),
+                flow_log_key_arn=key_arns[account_key][vpc.region].apply(lambda k: k["platform"]),
+                flow_log_retention_days=env.network.flow_log_retention_days,
             ),
             opts=pulumi.ResourceOptions(provider=providers[account_key, vpc.region]),
         )

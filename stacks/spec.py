@@ -218,6 +218,8 @@ class NetworkSpec(Frozen):
     """Services that get interface endpoints in every VPC, so their traffic stays off NAT."""
     vpcs: Annotated[dict[Key, VpcSpec], Field(min_length=1)]
     """VPCs by key."""
+    flow_log_retention_days: Literal[LOG_RETENTION_DAYS]  # type: ignore[valid-type]
+    """Retention of every VPC's flow logs (all traffic, CloudWatch Logs, the account's platform key)."""
 
 
 class Team(Frozen):

@@ -1,3 +1,5 @@
+import json
+
 import pulumi
 import pytest
 
@@ -5,11 +7,14 @@ from components.network import Network, NetworkArgs
 from synthesis import run_component
 
 ZONES = ["eu-central-1a", "eu-central-1b", "eu-central-1c"]
+ACCOUNT = "111122223333"
+KEY = f"arn:aws:kms:eu-central-1:{ACCOUNT}:key/platform"
+FLOW_LOGS = {"account_id": ACCOUNT, "flow_log_key_arn": KEY, "flow_log_retention_days": 365}
 
 
 def network(nat: str, endpoints=("ecr.api", "sts")):
     args = NetworkArgs(region="eu-central-1", cidr="10.32.0.0/16", availability_zones=ZONES, nat=nat,
-                       interface_endpoints=list(endpoints))  # fmt: skip
+                       interface_endpoints=list(endpoints), **FLOW_LOGS)  # fmt: skip
     return run_component(lambda p: Network("vpc", args, pulumi.ResourceOptions(provider=p)))
 
 
@@ -21,7 +26,9 @@ def per_az():
 def test_per_az_creates_one_nat_gateway_per_zone_and_routes_each_zone_to_its_own(per_az):
     assert per_az.counts() == {
         "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
+        "aws:cloudwatch/logGroup:LogGroup": 1,
         "aws:ec2/eip:Eip": 3,
+        "aws:ec2/flowLog:FlowLog": 1,
         "aws:ec2/internetGateway:InternetGateway": 1,
         "aws:ec2/natGateway:NatGateway": 3,
         "aws:ec2/route:Route": 4,
@@ -31,6 +38,8 @@ def test_per_az_creates_one_nat_gateway_per_zone_and_routes_each_zone_to_its_own
         "aws:ec2/subnet:Subnet": 6,
         "aws:ec2/vpc:Vpc": 1,
         "aws:ec2/vpcEndpoint:VpcEndpoint": 3,
+        "aws:iam/role:Role": 1,
+        "aws:iam/rolePolicy:RolePolicy": 1,
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 1,
     }
     for zone in ZONES:
@@ -90,6 +99,30 @@ def test_default_security_group_is_emptied_and_public_subnets_assign_no_public_i
         )
 
 
+def test_every_flow_goes_to_an_encrypted_retained_log_group_through_a_role_of_this_account(per_az):
+    flow_log = per_az.one("aws:ec2/flowLog:FlowLog", "vpc")
+    group = per_az.one("aws:cloudwatch/logGroup:LogGroup", "vpc-flow-logs")
+    role = per_az.one("aws:iam/role:Role", "vpc-flow-logs")
+    assert flow_log.inputs["vpcId"] == per_az.one("aws:ec2/vpc:Vpc", "vpc").id
+    assert (flow_log.inputs["trafficType"], flow_log.inputs["logDestinationType"]) == (
+        "ALL",
+        "cloud-watch-logs",
+    )
+    assert flow_log.inputs["logDestination"] == group.outputs["arn"]
+    assert flow_log.inputs["iamRoleArn"] == role.outputs["arn"]
+    assert group.inputs["name"] == "/aws/vpc/flow-logs/vpc"
+    assert (group.inputs["kmsKeyId"], group.inputs["retentionInDays"]) == (KEY, 365)
+    assert group.retain_on_delete
+    (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert statement["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
+    assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == ACCOUNT
+    (grant,) = json.loads(per_az.one("aws:iam/rolePolicy:RolePolicy", "vpc-flow-logs").inputs["policy"])[
+        "Statement"
+    ]
+    assert grant["Resource"] == [group.outputs["arn"], f"{group.outputs['arn']}:*"]
+    assert sorted(grant["Action"]) == ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+
+
 def test_children_are_parented_to_the_component_and_bound_to_its_provider(per_az):
     for registration in per_az.registrations:
         if registration.type.startswith("aws:"):
@@ -100,7 +133,7 @@ def test_children_are_parented_to_the_component_and_bound_to_its_provider(per_az
 def test_rejects_bad_arguments_all_at_once():
     with pytest.raises(pulumi.InputPropertiesError) as raised:
         NetworkArgs(region="eu-central-1", cidr="10.0.0.0/27", availability_zones=["us-east-1a"], nat="two",
-                    interface_endpoints=[])  # type: ignore[arg-type]  # fmt: skip
+                    interface_endpoints=[], **FLOW_LOGS)  # type: ignore[arg-type]  # fmt: skip
     assert [e["property_path"] for e in raised.value.errors] == [
         "cidr",
         "availability_zones",
