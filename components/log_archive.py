@@ -10,6 +10,7 @@ import pulumi_aws as aws
 
 from components import _iam
 from components._validation import Problems
+from components.lake_bucket import LakeBucket, delivery_bucket_args
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -26,6 +27,8 @@ class LogArchiveArgs:
     """Object Lock retention (compliance mode) of every log object, and its expiry."""
     key_alias: str
     """Alias of the archive's KMS key, e.g. alias/acme/cloudtrail."""
+    access_log_bucket_name: str
+    """Bucket of the archive's server access logs: who read or tried to change the audit trail."""
 
     def __post_init__(self) -> None:
         problems = Problems("LogArchive")
@@ -42,8 +45,9 @@ class LogArchive(pulumi.ComponentResource):
     """Creates the trail's KMS key and its Object-Locked bucket in the log-archive account.
 
     The bucket is versioned, locked in compliance mode for `retention_days`, encrypted with
-    its own key, closed to the public, TLS-only, writable only by the named trail, and moves
-    to archive storage as it ages. Bucket and key are protected and retained on delete.
+    its own key, closed to the public, TLS-only, writable only by the named trail, logged to
+    an access-log bucket kept as long as the trail, and moves to archive storage as it ages.
+    Bucket and key are protected and retained on delete.
     """
 
     def __init__(self, name: str, args: LogArchiveArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -74,6 +78,24 @@ class LogArchive(pulumi.ComponentResource):
         bucket_id = self.bucket.id
         aws.s3.BucketOwnershipControls(
             name, bucket=bucket_id, rule={"object_ownership": "BucketOwnerEnforced"}, opts=child
+        )
+        self.access_logs = LakeBucket(
+            f"{name}-access-logs",
+            delivery_bucket_args(
+                args.access_log_bucket_name,
+                account_id=args.account_id,
+                purpose="s3-access-logs",
+                retention_days=args.retention_days,
+            ),
+            opts=child,
+        )
+        aws.s3.BucketLogging(
+            name,
+            bucket=bucket_id,
+            target_bucket=self.access_logs.bucket_name,
+            target_prefix="cloudtrail-archive/",
+            target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
+            opts=child,
         )
         aws.s3.BucketPublicAccessBlock(
             name,

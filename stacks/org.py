@@ -62,6 +62,7 @@ def program(org: OrganizationSpec) -> None:
             trail_arn=f"arn:aws:cloudtrail:{org.home_region}:{org.management_account_id}:trail/{trail_name}",
             retention_days=org.cloudtrail.retention_days,
             key_alias=f"alias/{org.name}/cloudtrail",
+            access_log_bucket_name=f"{org.name}-cloudtrail-archive-access-logs-{org.home_region}",
         ),
         opts=pulumi.ResourceOptions(provider=archive_provider),
     )

@@ -19,6 +19,7 @@ def build(provider):
             trail_arn=TRAIL_ARN,
             retention_days=2557,
             key_alias="alias/acme/cloudtrail",
+            access_log_bucket_name="acme-cloudtrail-archive-access-logs-eu-central-1",
         ),
         pulumi.ResourceOptions(provider=provider),
     )
@@ -36,20 +37,36 @@ def recorded():
     return run_component(build, account="222222222222")
 
 
-def test_creates_one_locked_encrypted_bucket_with_its_key(recorded):
-    assert recorded.counts() == {
-        "aws:cloudtrail/trail:Trail": 1,
-        "aws:kms/alias:Alias": 1,
-        "aws:kms/key:Key": 1,
-        "aws:s3/bucket:Bucket": 1,
-        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 1,
-        "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": 1,
-        "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 1,
-        "aws:s3/bucketPolicy:BucketPolicy": 1,
-        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
-        "aws:s3/bucketVersioning:BucketVersioning": 1,
+def test_creates_one_locked_encrypted_bucket_with_its_key_and_an_access_log_bucket(recorded):
+    archive_types = {
+        "aws:s3/bucket:Bucket",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "aws:s3/bucketLogging:BucketLogging",
+        "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketVersioning:BucketVersioning",
     }
+    assert {r.type for r in recorded.registrations if r.urn.endswith("::archive")} == archive_types | {
+        "mlplatform:org:LogArchive"
+    }
+    assert recorded.counts()["aws:kms/key:Key"] == 1 and recorded.counts()["aws:cloudtrail/trail:Trail"] == 1
+    assert recorded.counts()["aws:s3/bucket:Bucket"] == 2
+
+
+def test_access_to_the_archive_is_logged_to_its_own_bucket_kept_as_long_as_the_trail(recorded):
+    logs = recorded.one("aws:s3/bucket:Bucket", "archive-access-logs")
+    assert logs.inputs["bucket"] == "acme-cloudtrail-archive-access-logs-eu-central-1"
+    assert logs.protect and logs.inputs["tags"]["purpose"] == "s3-access-logs"
+    logging = recorded.one("aws:s3/bucketLogging:BucketLogging", "archive")
+    assert logging.inputs["bucket"] == recorded.one("aws:s3/bucket:Bucket", "archive").id
+    assert logging.inputs["targetBucket"] == "acme-cloudtrail-archive-access-logs-eu-central-1"
+    lifecycle = recorded.one(
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "archive-access-logs"
+    )
+    assert lifecycle.inputs["rules"][0]["expiration"]["days"] == 2557
 
 
 def test_bucket_and_key_are_protected_and_locked_in_compliance_mode(recorded):
@@ -119,5 +136,6 @@ def test_trail_is_an_encrypted_validated_multi_region_organization_trail(recorde
 def test_rejects_short_retention_and_reserved_alias():
     with pytest.raises(pulumi.InputPropertiesError) as raised:
         LogArchiveArgs(account_id="2", region="eu-central-1", management_account_id="1", organization_id="o",
-                       trail_arn=TRAIL_ARN, retention_days=30, key_alias="alias/aws/s3")  # fmt: skip
+                       trail_arn=TRAIL_ARN, retention_days=30, key_alias="alias/aws/s3",
+                       access_log_bucket_name="logs")  # fmt: skip
     assert [e["property_path"] for e in raised.value.errors] == ["retention_days", "key_alias"]
