@@ -4,7 +4,7 @@ ENV   ?= dev
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install plan test lint bench clean checkov
+.PHONY: install plan test lint bench clean checkov graphviz
 
 $(STAMP): pyproject.toml requirements.txt
 	python3 -m venv $(VENV)
@@ -12,16 +12,32 @@ $(STAMP): pyproject.toml requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) graphviz
+
+## graphviz: Graphviz's `dot` lays out `mlplat diagram` (PNG, SVG). No maintained PyPI wheel bundles it for
+## Linux x86-64, so it comes from the system's packages: apt-get as root (CI), else sudo, else a warning
+## (the plan still writes the Mermaid diagram).
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing graphviz (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
+	    echo "installing graphviz (sudo apt-get)"; \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  else \
+	    echo "warning: Graphviz's dot is missing and cannot be installed here: install graphviz for diagram.png" >&2; \
+	  fi; }
 
 ## plan: the offline plan of ENV (default dev): inventory and summary in build/ENV/
-plan: $(STAMP)
+plan: $(STAMP) graphviz
 	$(VENV)/bin/mlplat plan $(ENV)
 
-## lint: ruff lint and format check
+## lint: ruff lint and format check; the workflows against GitHub's workflow schema (offline, vendored)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 ## checkov: checkov in its own virtualenv (it pins an old `packaging` the pulumi SDK cannot use)
 CHECKOV_VENV  := .venv-checkov
@@ -36,7 +52,7 @@ $(CHECKOV_STAMP): requirements-checkov.txt
 checkov: $(CHECKOV_STAMP)
 
 ## test: every check CI runs
-test: lint $(CHECKOV_STAMP)
+test: lint graphviz $(CHECKOV_STAMP)
 	$(VENV)/bin/pytest -q -n auto
 
 ## bench: time and peak memory of `mlplat plan prod` against a bare-mocks floor

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import _iam
+from components import _iam, lustre_access
 from components._validation import Problems
 
 
@@ -22,6 +22,8 @@ class DataClassKeyArgs:
     """Also let CloudWatch Logs in this account and region encrypt log groups with the key."""
     reader_account_ids: Sequence[pulumi.Input[str]] = ()
     """Other accounts whose principals may decrypt through S3 in this region (lake consumers)."""
+    lustre_grant_account_ids: Sequence[pulumi.Input[str]] = ()
+    """Other accounts that may grant their FSx for Lustre file systems Decrypt, for one bucket at a time."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -63,8 +65,14 @@ class DataClassKeys(pulumi.ComponentResource):
         super().__init__("mlplatform:foundation:DataClassKeys", name, None, opts)
         self.keys: dict[str, aws.kms.Key] = {}
         for data_class, spec in args.keys.items():
-            policy = pulumi.Output.all(args.account_id, *spec.reader_account_ids).apply(
-                lambda accounts, spec=spec: json.dumps(_policy(accounts[0], accounts[1:], args.region, spec))
+            policy = pulumi.Output.all(
+                args.account_id,
+                pulumi.Output.all(*spec.reader_account_ids),
+                pulumi.Output.all(*spec.lustre_grant_account_ids),
+            ).apply(
+                lambda accounts, spec=spec: json.dumps(
+                    _policy(accounts[0], accounts[1], args.region, spec, lustre=accounts[2])
+                )
             )
             key = aws.kms.Key(
                 f"{name}-{data_class}",
@@ -85,9 +93,12 @@ class DataClassKeys(pulumi.ComponentResource):
         self.register_outputs({"key_arns": self.key_arns})
 
 
-def _policy(account_id: str, readers: Sequence[str], region: str, spec: DataClassKeyArgs) -> dict:
+def _policy(
+    account_id: str, readers: Sequence[str], region: str, spec: DataClassKeyArgs, lustre: Sequence[str] = ()
+) -> dict:
     services = [f"{service}.{region}.amazonaws.com" for service in spec.via_services]
     extra = []
+    granters = sorted(set(lustre) - {account_id})  # the key's own account grants as key administrator
     readers = sorted(set(readers) - {account_id})
     if readers:
         extra.append(
@@ -100,6 +111,8 @@ def _policy(account_id: str, readers: Sequence[str], region: str, spec: DataClas
                 "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
             }
         )
+    if granters:
+        extra.append(lustre_access.key_grant_statement(granters))
     if spec.cloudwatch_logs:
         extra.append(
             {

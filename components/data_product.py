@@ -58,6 +58,8 @@ class DataProductArgs:
     inventory_bucket_arns: Mapping[str, pulumi.Input[str]]
     zones: Mapping[str, ZoneArgs]
     formats: Sequence[str] = ()
+    lustre_reader_account_ids: Sequence[pulumi.Input[str]] = ()
+    """Accounts whose FSx for Lustre file systems link the training-snapshot zone (read only)."""
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -198,6 +200,9 @@ class DataProduct(pulumi.ComponentResource):
                 inventory_destination_arn=args.inventory_bucket_arns[region] if spec.inventory else None,
                 eventbridge=primary,
                 delegate_to_access_points=primary,
+                lustre_reader_account_ids=args.lustre_reader_account_ids
+                if primary and zone == "training-snapshot"
+                else (),
                 tags=tags,
             ),
             opts=pulumi.ResourceOptions(parent=self, provider=args.providers[region]),

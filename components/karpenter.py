@@ -18,7 +18,7 @@ import pulumi_aws as aws
 
 from components import _iam
 from components._validation import Problems
-from components.eks_cluster import pod_identity_trust
+from components.eks_cluster import key_use_policy, pod_identity_trust
 
 QUEUE_RETENTION_SECONDS = 300
 """Interruption notices are acted on within two minutes; older ones are stale."""
@@ -48,6 +48,9 @@ class KarpenterArgs:
     """The role of the nodes Karpenter launches (the cluster's node role, already admitted by an access entry)."""
     namespace: str = "kube-system"
     service_account: str = "karpenter"
+    volume_key_arn: pulumi.Input[str] | None = None
+    """Key of the root volumes of the nodes Karpenter launches (EC2NodeClass `kmsKeyID`): EC2 uses
+    it on the controller's behalf at launch, so the controller needs it, with grants for AWS resources."""
 
     def __post_init__(self) -> None:
         problems = Problems("Karpenter")
@@ -298,6 +301,15 @@ class Karpenter(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        if args.volume_key_arn is not None:
+            aws.iam.RolePolicy(
+                f"{name}-controller-volume-key",
+                role=self.controller_role.id,
+                policy=pulumi.Output.from_input(args.volume_key_arn).apply(
+                    lambda key: json.dumps(key_use_policy(key, grants=True))
+                ),
+                opts=child,
+            )
         aws.eks.PodIdentityAssociation(
             f"{name}-controller",
             cluster_name=args.cluster_name,

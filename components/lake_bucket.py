@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components import _iam, tiering
+from components import _iam, lustre_access, tiering
 from components._validation import Problems
 
 INVENTORY_FIELDS = (
@@ -47,6 +47,9 @@ class LakeBucketArgs:
     """Service principal allowed to write objects (access logs, inventory reports) from this account."""
     writer_arns: Sequence[pulumi.Input[str]] = ()
     """When set, only these principals may write, delete or re-lock objects (a release area)."""
+    lustre_reader_account_ids: Sequence[pulumi.Input[str]] = ()
+    """Accounts whose FSx for Lustre file systems may link the bucket read only (training snapshots;
+    components/lustre_access.py)."""
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -140,10 +143,16 @@ class LakeBucket(pulumi.ComponentResource):
             opts=child,
         )
         policy = pulumi.Output.all(
-            self.bucket.arn, args.account_id, args.kms_key_arn, *args.writer_arns
+            self.bucket.arn,
+            args.account_id,
+            args.kms_key_arn,
+            pulumi.Output.all(*args.writer_arns),
+            pulumi.Output.all(*args.lustre_reader_account_ids),
         ).apply(
             lambda values: json.dumps(
-                bucket_policy(values[0], values[1], values[2], args, writers=values[3:])
+                bucket_policy(
+                    values[0], values[1], values[2], args, writers=values[3], lustre_readers=values[4]
+                )
             )
         )
         # The policy waits for the public access block so that a policy is never live without it.
@@ -232,6 +241,7 @@ def bucket_policy(
     kms_key_arn: str | None,
     args: LakeBucketArgs,
     writers: Sequence[str] = (),
+    lustre_readers: Sequence[str] = (),
 ) -> dict:
     """TLS only; uploads only under the bucket's own key; plus delivery, access-point delegation or
     a writer allow-list."""
@@ -285,6 +295,8 @@ def bucket_policy(
                 "Condition": {"StringEquals": {"s3:DataAccessPointAccount": account_id}},
             }
         )
+    if lustre_readers:
+        statements.append(lustre_access.bucket_policy_statement(bucket_arn, sorted(set(lustre_readers))))
     if args.delivery_service is not None:
         statements.append(
             {

@@ -231,26 +231,11 @@ class PoolProblem:
     message: str
 
 
-def pool_problems(
-    kind: str,
-    *,
-    instance_types: Sequence[str],
-    capacity: str,
-    min_size: int,
-    max_size: int,
-    desired_size: int,
-    zones: Sequence[str] | None,
-    region: str | None,
-    ami_id: str | None,
-    capacity_reservation_id: str | None,
-    on_demand_max_size: int | None = None,
+def _instance_type_problems(
+    kind: str, instance_types: Sequence[str], region: str | None, counts: set[int]
 ) -> Iterator[PoolProblem]:
-    """Every way a pool contradicts its kind, its region or itself, one problem each."""
-    spec = KINDS.get(kind)
-    if spec is None:
-        yield PoolProblem("kind", kind, f"one of {', '.join(POOL_KINDS)}")
-        return
-    counts = set()
+    """Each type is of the kind's families, a known size, offered in the region; adds its accelerators to counts."""
+    spec = KINDS[kind]
     for i, instance_type in enumerate(instance_types):
         name, _, size = instance_type.partition(".")
         where = f"instance_types[{i}]"
@@ -276,6 +261,29 @@ def pool_problems(
                 instance_type,
                 f"{name} is not offered in {region}; offered in: {', '.join(known.regions)}",
             )
+
+
+def pool_problems(
+    kind: str,
+    *,
+    instance_types: Sequence[str],
+    capacity: str,
+    min_size: int,
+    max_size: int,
+    desired_size: int,
+    zones: Sequence[str] | None,
+    region: str | None,
+    ami_id: str | None,
+    capacity_reservation_id: str | None,
+    on_demand_max_size: int | None = None,
+) -> Iterator[PoolProblem]:
+    """Every way a pool contradicts its kind, its region or itself, one problem each."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        yield PoolProblem("kind", kind, f"one of {', '.join(POOL_KINDS)}")
+        return
+    counts: set[int] = set()
+    yield from _instance_type_problems(kind, instance_types, region, counts)
     if len(counts) > 1:
         yield PoolProblem(
             "instance_types",
@@ -331,3 +339,43 @@ def pool_problems(
         )
     if capacity != "spot-first" and on_demand_max_size is not None:
         yield PoolProblem("on_demand_max_size", on_demand_max_size, "only for capacity: spot-first")
+
+
+ACCELERATOR_RESOURCES = {"nvidia": "nvidia.com/gpu", "qualcomm": "qualcomm.com/qaic"}
+"""The extended resource each accelerator's device plugin advertises on a node. Qualcomm: one per
+AI 100 card, so 8 per dl2q.24xlarge (inferred from 8 Standard cards with one SoC each; unverified)."""
+
+KARPENTER_KINDS: tuple[str, ...] = ("nvidia-batch",)
+"""Pool kinds Karpenter NodePools may provision. Training stays on managed node groups (Capacity
+Blocks, one placement group, EFA); AI 100 on a fixed managed group (Karpenter does not compute
+`qualcomm.com/qaic`, ADR 0007); the system pool runs Karpenter itself."""
+
+
+def resource(kind: str) -> str | None:
+    """The extended resource a pool kind's nodes advertise (None for the system pool)."""
+    accelerator = KINDS[kind].accelerator
+    return ACCELERATOR_RESOURCES[accelerator] if accelerator else None
+
+
+def most_accelerators(instance_types: Sequence[str]) -> int:
+    """The most accelerators one node of these (known) types carries."""
+    return max(accelerators(instance_type) for instance_type in instance_types)
+
+
+def karpenter_pool_problems(
+    kind: str, *, instance_types: Sequence[str], region: str | None
+) -> Iterator[PoolProblem]:
+    """A Karpenter pool's kind and instance types (families, sizes, offerings), one problem each.
+
+    Unlike a managed node group, a NodePool may mix sizes: Karpenter picks the cheapest type
+    that fits the pending pods, and its limits cap the accelerators, not the nodes.
+    """
+    if kind not in KARPENTER_KINDS:
+        yield PoolProblem(
+            "kind",
+            kind,
+            f"Karpenter provisions only {', '.join(KARPENTER_KINDS)} pools; training and AI 100 pools are "
+            "managed node groups (docs/adr/0008-cluster-software.md)",
+        )
+        return
+    yield from _instance_type_problems(kind, instance_types, region, set())

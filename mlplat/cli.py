@@ -81,10 +81,19 @@ def plan_command(
         for warning in stack["warnings"]:
             print(f"warning: {stack['stack']}: {warning}", file=sys.stderr)
     summary["gate"] = _gate_summary(environment, result.inventory_path)
+    summary["cost"] = _cost_summary(environment, result.inventory_path)
+    from mlplat.report import write_plan_report  # the diagram and report.md (issue 8)
+
+    summary["report"] = write_plan_report(summary, result.inventory_path)
+    for warning in summary["report"]["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
     if as_json:
         print(json.dumps(summary, indent=2))
         return
     _print_summary(summary)
+    print(
+        f"report: {summary['report']['markdown']} (diagram: {', '.join(summary['report']['diagram'].values())})"
+    )
 
 
 def _gate_summary(environment: str, inventory: Path) -> dict:
@@ -136,6 +145,7 @@ def _print_summary(summary: dict) -> None:
         highlight=False,
         soft_wrap=True,
     )
+    _print_cost_summary(console, summary["cost"], summary["environment"])
 
 
 @app.command("check")
@@ -283,3 +293,199 @@ def validate_manifest_command(
     if found:
         _fail([f"{file}: {problem}" for problem in found], 1)
     print(f"{file}: valid ({kind} manifest)")
+
+
+# --- live accounts: preflight and audit (mlplat/preflight.py, mlplat/audit.py) ----------------
+
+_AccountIds = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--account-id",
+        help="KEY=ID of an account of environments/org.yaml (repeatable); "
+        "others are found through AWS Organizations by e-mail",
+    ),
+]
+_Profile = Annotated[
+    str | None,
+    typer.Option("--profile", help="AWS profile of the caller (default: AWS_PROFILE or the default chain)"),
+]
+_RoleName = Annotated[
+    str | None,
+    typer.Option(
+        "--role-name", help="Role assumed in each account (default: <deploy_role_name>-<ENV> of org.yaml)"
+    ),
+]
+_Inventory = Annotated[
+    Path | None, typer.Option("--inventory", help="Use this inventory instead of planning ENV")
+]
+_Workers = Annotated[int, typer.Option("--workers", help="Checks run at once (1-64)")]
+_Attempts = Annotated[
+    int, typer.Option("--max-attempts", help="Attempts per AWS call, retries included (1-50)")
+]
+_RetryMode = Annotated[str, typer.Option("--retry-mode", help="botocore retry mode: adaptive or standard")]
+
+
+def _live(
+    command: str, environment: str, inventory, profile, account_ids, role_name, workers, attempts, retry_mode
+):
+    from mlplat.live import LiveInputError, prepare  # imported here: `--help` stays fast
+
+    try:
+        return prepare(command, environment, inventory=inventory, plan_dir=Path("build") / environment,
+                       profile=profile, account_id_options=account_ids or [], role_name=role_name,
+                       workers=workers, max_attempts=attempts, retry_mode=retry_mode,
+                       on_progress=lambda line: print(line, file=sys.stderr))  # fmt: skip
+    except LiveInputError as error:
+        _fail(error.lines)
+
+
+@app.command("preflight")
+def preflight_command(
+    environment: Annotated[str, typer.Argument(help="Environment spec name: environments/<ENV>.yaml")],
+    inventory: _Inventory = None,
+    profile: _Profile = None,
+    account_ids: _AccountIds = None,
+    role_name: _RoleName = None,
+    workers: _Workers = 8,
+    max_attempts: _Attempts = 10,
+    retry_mode: _RetryMode = "adaptive",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Before `pulumi up`: roles, regions, instance offerings, vCPU quotas and bucket names, in the live accounts.
+
+    One line per finding; exit 1 on a blocking finding, 2 on bad input (docs/preflight-and-audit.md).
+    """
+    from mlplat import preflight
+    from mlplat.live import print_report
+
+    live = _live(
+        "preflight",
+        environment,
+        inventory,
+        profile,
+        account_ids,
+        role_name,
+        workers,
+        max_attempts,
+        retry_mode,
+    )
+    report = preflight.run(
+        live.spec, live.ctx, live.account_ids, role_name=live.role_name, buckets=live.planned.buckets()
+    )
+    print_report("preflight", report, as_json)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command("audit")
+def audit_command(
+    environment: Annotated[str, typer.Argument(help="Environment spec name: environments/<ENV>.yaml")],
+    inventory: _Inventory = None,
+    profile: _Profile = None,
+    account_ids: _AccountIds = None,
+    role_name: _RoleName = None,
+    workers: _Workers = 8,
+    max_attempts: _Attempts = 10,
+    retry_mode: _RetryMode = "adaptive",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """After deploy: the live S3 lake buckets, EKS node groups, ECR repositories and budgets against the spec.
+
+    One line per resource check that drifted; exit 1 on drift, 2 on bad input (docs/preflight-and-audit.md).
+    """
+    from mlplat import audit
+    from mlplat.live import print_report
+
+    live = _live(
+        "audit", environment, inventory, profile, account_ids, role_name, workers, max_attempts, retry_mode
+    )
+    report = audit.run(live.planned, live.ctx, live.account_ids, role_name=live.role_name)
+    print_report("audit", report, as_json)
+    raise typer.Exit(report.exit_code)
+
+
+# The review commands live in mlplat/cli_review.py (issue 8).
+from mlplat.cli_review import diagram_command, diff_command  # noqa: E402
+
+app.command("diff")(diff_command)
+app.command("diagram")(diagram_command)
+
+
+# --- cost: the estimate and the price table (mlplat/cost_report.py, mlplat/prices.py) ---------------
+
+
+def _cost_summary(environment: str, inventory: Path) -> dict:
+    """The cost model's totals and dearest components for the fresh plan (details: `mlplat cost`)."""
+    from mlplat.cost_report import estimate_inventory
+
+    return estimate_inventory(environment, inventory).summary(top=5)
+
+
+def _print_cost_summary(console: Console, cost: dict, environment: str) -> None:
+    from mlplat.cost_report import plan_lines
+
+    for line in plan_lines(cost, environment):
+        console.print(line, highlight=False, soft_wrap=True)
+
+
+@app.command("cost")
+def cost_command(
+    environment: Annotated[
+        str | None, typer.Argument(help="Environment to plan and price: environments/<ENV>.yaml")
+    ] = None,
+    inventory: Annotated[
+        Path | None,
+        typer.Option(
+            "--inventory", help="Price this inventory or `pulumi stack export` file instead of planning"
+        ),
+    ] = None,
+    as_markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print Markdown (a pull-request comment)")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print every line as JSON")] = False,
+) -> None:
+    """Monthly cost of ENV (or --inventory FILE) per layer, component and resource type, with its worst
+    case and the savings of spot and tiering; prices from mlplat/data/prices.yaml (docs/cost-model.md)."""
+    from mlplat.cost_report import CostInputError, markdown, print_table, run  # `--help` stays fast
+    from mlplat.plan import PlanError
+
+    if as_markdown and as_json:
+        _fail(["mlplat cost: --markdown, --json: choose one"])
+    try:
+        report = run(environment, inventory, on_progress=lambda line: print(line, file=sys.stderr))
+    except SpecError as error:
+        _fail([str(p) for p in error.problems])
+    except PlanError as error:
+        _fail(error.lines, error.exit_code)
+    except CostInputError as error:
+        _fail(error.lines)
+    if as_json:
+        print(json.dumps(report.document(), indent=2))
+    elif as_markdown:
+        print(markdown(report), end="")
+    else:
+        print_table(report)
+
+
+prices_app = typer.Typer(
+    help="The price table of the cost model (mlplat/data/prices.yaml).", no_args_is_help=True
+)
+app.add_typer(prices_app, name="prices")
+
+
+@prices_app.command("refresh")
+def prices_refresh_command(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write here (default: mlplat/data/prices.yaml)")
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="AWS profile (default chain otherwise)")
+    ] = None,
+) -> None:
+    """Refresh the prices the AWS Price List API answers (pricing:GetProducts); keep every other row."""
+    from mlplat.prices import PriceTableError, refresh_file  # imported here: `--help` stays fast
+
+    try:
+        for line in refresh_file(out, profile=profile):
+            print(line)
+    except PriceTableError as error:
+        _fail(error.lines, 1)

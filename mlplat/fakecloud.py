@@ -312,6 +312,22 @@ def _log_group(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, 
     return group, {"arn": _arn("logs", place, f"log-group:{group}")}
 
 
+def _lustre_file_system(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    file_system = f"fs-{h[:17]}"
+    return file_system, {
+        "arn": _arn("fsx", place, f"file-system/{file_system}"),
+        "dnsName": f"{file_system}.fsx.{place.region}.amazonaws.com",
+        "mountName": _base36(h[17:], 8),
+        "ownerId": place.account,
+    }
+
+
+def _data_repository_association(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    association = f"dra-{h[:17]}"
+    arn = _arn("fsx", place, f"association/{inputs['fileSystemId']}/{association}")
+    return association, {"arn": arn, "associationId": association}
+
+
 SERVICE_LINKED_ROLES = {"autoscaling.amazonaws.com": "AWSServiceRoleForAutoScaling"}
 
 
@@ -325,6 +341,28 @@ def _service_linked_role(h: str, name: str, inputs: dict, place: Placement) -> t
         "path": f"/aws-service-role/{service}/",
         "uniqueId": "AROA" + _base36(h, 17).upper(),
     }
+
+
+def _budget(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    budget = inputs.get("name") or _kebab(name)
+    return f"{place.account}:{budget}", {
+        "arn": f"arn:aws:budgets::{place.account}:budget/{budget}",
+        "accountId": place.account,
+    }
+
+
+def _anomaly(resource: str) -> Outputs:
+    """Cost Explorer anomaly monitors and subscriptions: the ARN (global, no region) is the id."""
+
+    def outputs(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+        arn = f"arn:aws:ce::{place.account}:{resource}/{_uuid(h)}"
+        return arn, {"arn": arn}
+
+    return outputs
+
+
+def _cost_allocation_tag(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
+    return inputs["tagKey"], {"type": "UserDefined"}
 
 
 def _kms_grant(h: str, name: str, inputs: dict, place: Placement) -> tuple[str, dict]:
@@ -376,6 +414,12 @@ RULES: dict[str, Outputs] = {
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
     "aws:iam/serviceLinkedRole:ServiceLinkedRole": _service_linked_role,
     "aws:kms/grant:Grant": _kms_grant,
+    "aws:budgets/budget:Budget": _budget,
+    "aws:costexplorer/anomalyMonitor:AnomalyMonitor": _anomaly("anomalymonitor"),
+    "aws:costexplorer/anomalySubscription:AnomalySubscription": _anomaly("anomalysubscription"),
+    "aws:costexplorer/costAllocationTag:CostAllocationTag": _cost_allocation_tag,
+    "aws:fsx/lustreFileSystem:LustreFileSystem": _lustre_file_system,
+    "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation": _data_repository_association,
 }
 
 

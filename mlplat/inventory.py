@@ -2,7 +2,7 @@
 
 `inventory.json` holds one `pulumi stack export` document (version 3) per stack, keyed by
 stack name in deployment order. Each resource carries urn, custom, id, type, inputs, outputs,
-parent, provider, protect, retainOnDelete, dependencies and propertyDependencies; empty
+parent, provider, protect, retainOnDelete, dependencies, propertyDependencies and aliases; empty
 fields are left out as Pulumi does. Secret values are replaced by Pulumi's secret object
 with the ciphertext masked. Resources are ordered dependencies-first and ties by URN, so the
 same code always gives byte-identical files. See docs/inventory.md.
@@ -58,6 +58,7 @@ def resource_document(registration: Registration) -> dict[str, Any]:
         ("dependencies", registration.dependencies),
         ("propertyDependencies", registration.property_dependencies),
         ("ignoreChanges", registration.ignore_changes),
+        ("aliases", registration.aliases),
     ):
         if value:
             doc[key] = value

@@ -54,6 +54,8 @@ class Registration:
     protect: bool = False
     retain_on_delete: bool = False
     ignore_changes: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    """URNs this resource had before (`ResourceOptions.aliases`): a rename, not a replacement."""
 
 
 @dataclass
@@ -90,6 +92,23 @@ class RecordingMonitor(mocks.MockMonitor):
         if urn in self.registrations:
             raise DuplicateUrn(f"duplicate resource URN {urn}: give the resource a unique name")
 
+    def _alias_urns(self, request) -> list[str]:
+        """The URNs of the resource's aliases, as the engine resolves them: a spec alias keeps
+        whatever it does not name (name, type, parent, stack, project) from the resource."""
+        urns = list(request.aliasURNs)
+        for alias in request.aliases:
+            if alias.WhichOneof("alias") == "urn":
+                urns.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            stack, project, type_and_name = self.make_urn(
+                parent, spec.type or request.type, spec.name or request.name
+            ).split("::", 2)
+            stack = f"urn:pulumi:{spec.stack}" if spec.stack else stack
+            urns.append(f"{stack}::{spec.project or project}::{type_and_name}")
+        return sorted(set(urns) - {self.make_urn(request.parent, request.type, request.name)})
+
     def RegisterResource(self, request):
         urn = self.make_urn(request.parent, request.type, request.name)
         self._claim(urn)
@@ -108,6 +127,7 @@ class RecordingMonitor(mocks.MockMonitor):
             protect=bool(request.protect),
             retain_on_delete=bool(request.retainOnDelete),
             ignore_changes=list(request.ignoreChanges),
+            aliases=self._alias_urns(request),
         )
         self.registrations[urn] = registration
         self.on_register(registration)

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_aws as aws
+import pulumi_kubernetes as k8s
 
-from components import node_pools, registry_access
+from components import karpenter_pools, node_pools, registry_access
+from components.device_plugins import DevicePlugins, DevicePluginsArgs
 from components.eks_cluster import EksCluster, EksClusterArgs, SystemPoolArgs
 from components.karpenter import Karpenter, KarpenterArgs
+from components.karpenter_pools import KarpenterPools, KarpenterPoolsArgs
+from components.kueue import Kueue, KueueArgs, TeamQuota
+from components.lustre_cache import LustreCache, LustreCacheArgs, SnapshotLinkArgs
 from components.node_group import NodeGroup, NodeGroupArgs
+from components.team_tenancy import (
+    ProductFacts,
+    TeamArgs,
+    TeamTenancy,
+    TeamTenancyArgs,
+    namespace_quotas,
+    team_reads,
+)
+from components.team_tenancy import TeamQuota as NamespaceQuota
 from stacks.providers import baseline_tags, layer_reference, regional_providers
 from stacks.spec import ClusterSpec, PlatformSpec
 
@@ -29,6 +46,281 @@ def _system_pool(cluster: ClusterSpec) -> SystemPoolArgs:
     )
 
 
+def kubeconfig(
+    *, cluster_name: str, endpoint: str, certificate_authority: str, region: str, role_arn: str
+) -> str:
+    """A kubeconfig for one cluster: its endpoint and CA, a token from `aws eks get-token` as `role_arn`.
+
+    The role is the environment's deploy role, the principal the cluster's admin access entry names;
+    nothing in the file is secret (the token is fetched at each call).
+    """
+    user = f"{cluster_name}-deployer"
+    return json.dumps(
+        {
+            "apiVersion": "v1",
+            "kind": "Config",
+            "clusters": [
+                {
+                    "name": cluster_name,
+                    "cluster": {"server": endpoint, "certificate-authority-data": certificate_authority},
+                }
+            ],
+            "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": user}}],
+            "current-context": cluster_name,
+            "users": [
+                {
+                    "name": user,
+                    "user": {
+                        "exec": {
+                            "apiVersion": "client.authentication.k8s.io/v1beta1",
+                            "command": "aws",
+                            "args": [
+                                "--region", region, "eks", "get-token",
+                                "--cluster-name", cluster_name, "--role-arn", role_arn, "--output", "json",
+                            ],
+                            "interactiveMode": "Never",
+                        }
+                    },
+                }
+            ],
+        },
+        sort_keys=True,
+    )  # fmt: skip
+
+
+def kubernetes_provider(
+    name: str, *, cluster: EksCluster, region: str, role_arn: pulumi.Input[str]
+) -> k8s.Provider:
+    """The Kubernetes provider bound to one cluster: every Kubernetes object of the cluster uses it."""
+    return k8s.Provider(
+        name,
+        kubeconfig=pulumi.Output.all(
+            cluster.name, cluster.endpoint, cluster.certificate_authority, role_arn
+        ).apply(
+            lambda v: kubeconfig(
+                cluster_name=v[0], endpoint=v[1], certificate_authority=v[2], region=region, role_arn=v[3]
+            )
+        ),
+        enable_server_side_apply=True,
+        opts=pulumi.ResourceOptions(depends_on=[cluster]),
+    )
+
+
+def accelerators(cluster: ClusterSpec) -> tuple[str, ...]:
+    """The accelerators (nvidia, qualcomm) the cluster has pools of, managed node groups or Karpenter's."""
+    kinds = {group.kind for group in cluster.node_groups.values()}
+    kinds |= {pool.kind for pool in cluster.karpenter.node_pools.values()}
+    found = {node_pools.KINDS[kind].accelerator for kind in kinds}
+    return tuple(accelerator for accelerator in node_pools.ACCELERATOR_RESOURCES if accelerator in found)
+
+
+@dataclass(frozen=True)
+class ClusterSoftware:
+    device_plugins: DevicePlugins
+    karpenter: KarpenterPools
+    kueue: Kueue
+
+
+def cluster_software(
+    region: str,
+    spec: ClusterSpec,
+    *,
+    cluster_name: str,
+    cluster: EksCluster,
+    karpenter: Karpenter,
+    subnet_ids: list[pulumi.Input[str]],
+    kms_key_arn: pulumi.Input[str],
+    tags: dict[str, str],
+    kubernetes: k8s.Provider,
+    namespaces: dict[str, pulumi.Input[str]],
+) -> ClusterSoftware:
+    """The Kubernetes objects every cluster runs, all through the cluster's Kubernetes provider."""
+    present = accelerators(spec)
+    (system,) = [group for group in spec.node_groups.values() if group.kind == "system"]
+    replicas = min(2, system.min_size)  # one controller per system node at most (anti-affinity)
+    on_cluster = pulumi.ResourceOptions(provider=kubernetes, depends_on=[cluster])
+    device_plugins = DevicePlugins(
+        f"{region}-device-plugins",
+        DevicePluginsArgs(
+            nvidia_chart_version=spec.device_plugins.nvidia_chart_version if "nvidia" in present else None,
+            qualcomm_image=spec.device_plugins.qualcomm_image if "qualcomm" in present else None,
+        ),
+        opts=on_cluster,
+    )
+    pools = KarpenterPools(
+        f"{region}-karpenter",
+        KarpenterPoolsArgs(
+            cluster_name=cluster_name,
+            region=region,
+            chart_version=spec.karpenter.chart_version,
+            ami_alias=spec.karpenter.ami_alias,
+            interruption_queue=karpenter.queue_name,
+            node_role_name=cluster.node_role_name,
+            subnet_ids=subnet_ids,
+            security_group_ids=[cluster.security_group_id],
+            kms_key_arn=kms_key_arn,
+            tags=tags,
+            replicas=replicas,
+            pools={
+                key: karpenter_pools.PoolArgs(
+                    kind=pool.kind,
+                    instance_types=pool.instance_types,
+                    spot=karpenter_pools.CapacityLimits(**pool.spot.model_dump()),
+                    on_demand=karpenter_pools.CapacityLimits(**pool.on_demand.model_dump())
+                    if pool.on_demand
+                    else None,
+                    consolidation_policy=pool.consolidation_policy,
+                    consolidate_after=pool.consolidate_after,
+                    expire_after=pool.expire_after,
+                    budgets=[karpenter_pools.Budget(**budget.model_dump()) for budget in pool.budgets],
+                    root_volume_gib=pool.root_volume_gib,
+                )
+                for key, pool in spec.karpenter.node_pools.items()
+            },
+        ),
+        # The controller's credentials come from the Pod Identity association of the AWS side.
+        opts=pulumi.ResourceOptions(provider=kubernetes, depends_on=[cluster, karpenter]),
+    )
+    kueue = Kueue(
+        f"{region}-kueue",
+        KueueArgs(
+            chart_version=spec.kueue.chart_version,
+            cohort="teams",
+            teams={key: TeamQuota(**team.model_dump()) for key, team in spec.teams.items()},
+            accelerators=present,
+            namespaces=namespaces,  # the tenancy's Namespaces: each LocalQueue is created after its namespace
+            replicas=replicas,
+        ),
+        opts=on_cluster,
+    )
+    return ClusterSoftware(device_plugins, pools, kueue)
+
+
+def product_facts(spec: PlatformSpec) -> dict[str, ProductFacts]:
+    """The lake's products as the spec declares them: owner, consumers, personal data per zone."""
+    env, org = spec.env, spec.org
+    return {
+        key: ProductFacts(
+            owner_team=env.product_owner(product),
+            consumers=product.consumers,
+            personal_zones={
+                zone: org.data_classes[z.data_class].personal_data for zone, z in product.zones.items()
+            },
+        )
+        for key, product in env.data_lake.products.items()
+    }
+
+
+def team_tenancy(
+    spec: PlatformSpec,
+    region: str,
+    cluster_spec: ClusterSpec,
+    *,
+    cluster: EksCluster,
+    account_id: pulumi.Input[str],
+    data_products: pulumi.Input[dict],
+    kms_key_arn: pulumi.Input[str],
+    opts: pulumi.ResourceOptions,
+) -> TeamTenancy:
+    """Namespaces, quotas, network policies, Pod Identity roles and scratch of the cluster's teams."""
+    products = product_facts(spec)
+    residency = spec.org.personal_data_regions
+    quotas = namespace_quotas(
+        {key: NamespaceQuota(**team.model_dump()) for key, team in cluster_spec.teams.items()}
+    )
+    return TeamTenancy(
+        f"{region}-tenancy",
+        TeamTenancyArgs(
+            cluster_name=cluster.name,
+            kubernetes_version=cluster_spec.kubernetes_version,
+            account_id=account_id,
+            region=region,
+            residency_regions=residency,
+            products=products,
+            product_exports=data_products,
+            teams={
+                team: TeamArgs(
+                    quota=quotas[team],
+                    reads=team_reads(team, products, region=region, residency_regions=residency),
+                )
+                for team in cluster_spec.teams
+            },
+            scratch_bucket_name=f"{spec.org.name}-{spec.env.name}-scratch-{region}",
+            kms_key_arn=kms_key_arn,
+        ),
+        opts=opts,
+    )
+
+
+def lustre_cache(
+    spec: PlatformSpec,
+    region: str,
+    cluster_spec: ClusterSpec,
+    *,
+    cluster: EksCluster,
+    tenancy: TeamTenancy,
+    account_id: pulumi.Input[str],
+    vpc_id: pulumi.Input[str],
+    subnet_ids: dict[str, pulumi.Input[str]],
+    data_products: pulumi.Output[dict],
+    kms_key_arn: pulumi.Input[str],
+    grant_providers: dict[str, pulumi.ProviderResource],
+    opts: pulumi.ResourceOptions,
+) -> LustreCache:
+    """FSx for Lustre linked to the training snapshots of the spec's products; a read-only claim in each
+    namespace whose team may read every one of them."""
+    lustre = cluster_spec.lustre
+    assert lustre is not None
+    env, org = spec.env, spec.org
+    zone = "training-snapshot"
+
+    def link(key: str) -> SnapshotLinkArgs:
+        product = env.data_lake.products[key]
+        exported = data_products.apply(lambda p: p[key]["zones"][zone])
+        return SnapshotLinkArgs(
+            region=env.product_region(product),
+            personal_data=org.data_classes[product.zones[zone].data_class].personal_data,
+            bucket=exported.apply(lambda z: z["bucket"]),
+            bucket_arn=exported.apply(lambda z: z["bucket_arn"]),
+            kms_key_arn=exported.apply(lambda z: z["kms_key_arn"]),
+        )
+
+    products = product_facts(spec)
+    entitled = [
+        team
+        for team in cluster_spec.teams
+        if all(
+            zone
+            in team_reads(team, products, region=region, residency_regions=org.personal_data_regions).get(
+                key, []
+            )
+            for key in lustre.products
+        )
+    ]
+    return LustreCache(
+        f"{region}-lustre",
+        LustreCacheArgs(
+            cluster_name=cluster.name,
+            region=region,
+            account_id=account_id,
+            vpc_id=vpc_id,
+            subnet_id=subnet_ids[lustre.availability_zone],
+            zone=lustre.availability_zone,
+            cluster_security_group_id=cluster.security_group_id,
+            kms_key_arn=kms_key_arn,
+            storage_tib=lustre.storage_tib,
+            throughput_per_tib=lustre.throughput_per_tib,
+            log_retention_days=cluster_spec.log_retention_days,
+            links={key: link(key) for key in lustre.products},
+            residency_regions=org.personal_data_regions,
+            grant_providers=grant_providers,
+            csi_driver_version=lustre.csi_driver_version,
+            mounts={team: tenancy.namespaces[team].metadata.name for team in entitled},
+        ),
+        opts=opts,
+    )
+
+
 def program(spec: PlatformSpec) -> None:
     env, org = spec.env, spec.org
     training = env.accounts["training"]
@@ -45,6 +337,22 @@ def program(spec: PlatformSpec) -> None:
         "compute",
         account_id=account_id,
         regions=training.regions,
+        role_name=f"{org.deploy_role_name}-{env.name}",
+        session_name=f"mlplatform-{env.name}-compute",
+        tags=tags,
+    )
+    data_products = layer_reference(f"{env.name}-data").require_output("data_products")
+    # FSx grants on the lake's keys are made in each key's region, by this account (components/lustre_access.py).
+    key_regions = {
+        env.product_region(env.data_lake.products[key])
+        for cluster_spec in env.compute.clusters.values()
+        if cluster_spec.lustre
+        for key in cluster_spec.lustre.products
+    }
+    grant_providers = providers | regional_providers(
+        "compute",
+        account_id=account_id,
+        regions=sorted(key_regions - set(providers)),
         role_name=f"{org.deploy_role_name}-{env.name}",
         session_name=f"mlplatform-{env.name}-compute",
         tags=tags,
@@ -88,6 +396,11 @@ def program(spec: PlatformSpec) -> None:
             ),
             opts=in_region,
         )
+        # The Kubernetes provider of this cluster: every Kubernetes object below (device plugins,
+        # Karpenter, Kueue, team tenancy) is created with `opts=ResourceOptions(provider=kubernetes)`.
+        kubernetes = kubernetes_provider(
+            f"{region}-kubernetes", cluster=cluster, region=region, role_arn=deploy_role_arn
+        )
         registry_access.grant_pull(
             f"{region}-nodes-pull",
             role=cluster.node_role_name,
@@ -102,6 +415,7 @@ def program(spec: PlatformSpec) -> None:
                 account_id=account_id,
                 region=region,
                 node_role_arn=cluster.node_role_arn,
+                volume_key_arn=platform_key,
             ),
             opts=pulumi.ResourceOptions(provider=providers[region], depends_on=[cluster]),
         )
@@ -139,6 +453,49 @@ def program(spec: PlatformSpec) -> None:
                     opts=pulumi.ResourceOptions(provider=providers[region], depends_on=[cluster]),
                 )
                 node_groups[f"{key}{group.suffix}"] = node_group.arn
+        # Team namespaces and roles, FSx for Lustre (docs/adr/0009-team-tenancy-and-lustre.md).
+        on_both = pulumi.ResourceOptions(providers=[providers[region], kubernetes], depends_on=[cluster])
+        tenancy = team_tenancy(
+            spec,
+            region,
+            spec_cluster,
+            cluster=cluster,
+            account_id=account_id,
+            data_products=data_products,
+            kms_key_arn=platform_key,
+            opts=on_both,
+        )
+        lustre = (
+            lustre_cache(
+                spec,
+                region,
+                spec_cluster,
+                cluster=cluster,
+                tenancy=tenancy,
+                account_id=account_id,
+                vpc_id=vpcs.apply(lambda v, k=vpc_key: v[k]["vpc_id"]),
+                subnet_ids=subnets,
+                data_products=data_products,
+                kms_key_arn=platform_key,
+                grant_providers=grant_providers,
+                opts=on_both,
+            )
+            if spec_cluster.lustre
+            else None
+        )
+        # Device plugins, Karpenter's releases and pools, Kueue (docs/adr/0008-cluster-software.md).
+        software = cluster_software(
+            region,
+            spec_cluster,
+            cluster_name=cluster_name(spec, region),
+            cluster=cluster,
+            karpenter=karpenter,
+            subnet_ids=list(subnets.values()),
+            kms_key_arn=platform_key,
+            tags=tags,
+            kubernetes=kubernetes,
+            namespaces={team: ns.metadata.name for team, ns in tenancy.namespaces.items()},
+        )
         exported[region] = {
             "name": cluster.name,
             "arn": cluster.arn,
@@ -151,7 +508,21 @@ def program(spec: PlatformSpec) -> None:
             "karpenter": {
                 "interruption_queue": karpenter.queue_name,
                 "controller_role_arn": karpenter.controller_role_arn,
+                "node_pools": sorted(software.karpenter.node_pools),
             },
+            "kueue": {"cluster_queues": sorted(software.kueue.cluster_queues)},
+            "tenancy": {
+                "namespaces": {team: ns.metadata.name for team, ns in tenancy.namespaces.items()},
+                "role_arns": tenancy.role_arns,
+                "scratch_bucket": tenancy.scratch_bucket,
+            },
+            "lustre": {
+                "file_system_id": lustre.file_system_id,
+                "dns_name": lustre.dns_name,
+                "mount_name": lustre.mount_name,
+            }
+            if lustre
+            else None,
         }
 
     pulumi.export("clusters", exported)

@@ -64,6 +64,10 @@ def program(spec: PlatformSpec) -> None:
         opts=pulumi.ResourceOptions(provider=providers[data.regions[0]]),
     )
 
+    # Products whose training snapshots an FSx for Lustre file system of the training account links.
+    linked = {
+        key for cluster in env.compute.clusters.values() if cluster.lustre for key in cluster.lustre.products
+    }
     products = {}
     for key, product in lake.products.items():
         region = env.product_region(product)
@@ -100,6 +104,7 @@ def program(spec: PlatformSpec) -> None:
                 inventory_bucket_arns=data_lake.inventory_bucket_arns,
                 zones=zones,
                 formats=product.formats,
+                lustre_reader_account_ids=[training_account_id] if key in linked else (),
             ),
             opts=pulumi.ResourceOptions(provider=providers[region]),
         )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pulumi
 
+from components.account_budget import AccountBudget, AccountBudgetArgs, TeamBudgetArgs
 from components.data_class_keys import DataClassKeyArgs, DataClassKeys, DataClassKeysArgs
 from components.deploy_role import DeployRole, DeployRoleArgs
 from components.lake_classes import LAKE_CLASSES
@@ -45,11 +46,40 @@ def data_class_keys(
             reader_account_ids=readers
             if "data" in roles and name in LAKE_CLASSES and not data_class.personal_data
             else (),
+            # FSx for Lustre in the training account links training snapshots (components/lustre_access.py).
+            lustre_grant_account_ids=readers
+            if "data" in roles
+            and name in LAKE_CLASSES
+            and "training-snapshot" in LAKE_CLASSES[name].zones
+            and not data_class.personal_data
+            and any(cluster.lustre for cluster in spec.env.compute.clusters.values())
+            else (),
         )
         for name, data_class in spec.org.data_classes.items()
         if roles.intersection(data_class.accounts)
         and (not data_class.personal_data or region in spec.org.personal_data_regions)
     }
+
+
+def account_budget_args(spec: PlatformSpec, account_key: str, roles: frozenset[str]) -> AccountBudgetArgs:
+    """The budget, alerts and anomaly monitor of one account; team budgets go to the training account."""
+    env, budget = spec.env, spec.env.cost.budget
+    account = budget.accounts[account_key]
+    return AccountBudgetArgs(
+        budget_name=f"{spec.org.name}-{env.name}-{account_key}",
+        monthly_usd=account.monthly_usd,
+        subscribers=list(dict.fromkeys([env.owner, *budget.subscribers])),
+        thresholds_percent=budget.alert_thresholds_percent,
+        forecast_threshold_percent=budget.forecast_threshold_percent,
+        environment_tag=env.name if account.shared else None,
+        anomaly_threshold_usd=budget.anomaly_threshold_usd,
+        teams={
+            team: TeamBudgetArgs(monthly_usd=team_budget.monthly_usd, contact=env.teams[team].contact)
+            for team, team_budget in budget.teams.items()
+        }
+        if "training" in roles
+        else {},
+    )
 
 
 def program(spec: PlatformSpec) -> None:
@@ -121,10 +151,20 @@ def program(spec: PlatformSpec) -> None:
             "private_subnets": {zone: subnet.id for zone, subnet in network.private_subnets.items()},
         }
 
+    budgets = {
+        account_key: AccountBudget(
+            f"{account_key}-budget",
+            account_budget_args(spec, account_key, roles),
+            opts=pulumi.ResourceOptions(provider=providers[account_key, regions[0]]),
+        ).budget_name
+        for account_key, (roles, regions) in environment_accounts(spec).items()
+    }
+
     pulumi.export(
         "account_ids",
         {role: account_ids.apply(lambda ids, a=a.account: ids[a]) for role, a in env.accounts.items()},
     )
     pulumi.export("deploy_role_arns", deploy_role_arns)
+    pulumi.export("budgets", budgets)
     pulumi.export("kms_key_arns", key_arns)
     pulumi.export("vpcs", vpcs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
+from components.cost_allocation_tags import CostAllocationTags, CostAllocationTagsArgs
 from components.log_archive import LogArchive, LogArchiveArgs
 from components.organization import MemberAccountArgs, Organization, OrganizationArgs
 from components.organization_trail import OrganizationTrail, OrganizationTrailArgs
@@ -74,7 +75,14 @@ def program(org: OrganizationSpec) -> None:
         opts=pulumi.ResourceOptions(provider=management, depends_on=[archive]),
     )
 
+    cost_tags = CostAllocationTags(
+        "cost-allocation-tags",
+        CostAllocationTagsArgs(tag_keys=org.cost_allocation_tags),
+        opts=pulumi.ResourceOptions(provider=management, depends_on=[organization]),
+    )
+
     pulumi.export("organization_id", organization.organization_id)
+    pulumi.export("cost_allocation_tags", cost_tags.tag_keys)
     pulumi.export("root_id", organization.root_id)
     pulumi.export("account_ids", organization.account_ids)
     pulumi.export(

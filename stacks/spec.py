@@ -182,6 +182,10 @@ class OrganizationSpec(Frozen):
     """The organization trail."""
     data_classes: Annotated[dict[Key, DataClass], Field(min_length=1)]
     """The data classification standard, by class key."""
+    cost_allocation_tags: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=128)]], AfterValidator(_unique)
+    ] = []
+    """Tag keys activated as cost allocation tags in the management account; add a key once resources carry it."""
 
 
 # --- an environment (environments/<env>.yaml) -------------------------------------------
@@ -249,13 +253,26 @@ class TransitionSpec(Frozen):
     """Target storage class."""
 
 
+class ZoneUsageSpec(Frozen):
+    """How a zone's data is used, as the cost model assumes it (docs/cost-model.md)."""
+
+    mean_object_mib: Annotated[float, Field(gt=0)] = 64.0
+    """Mean object size in MiB: per-object fees (transitions, Intelligent-Tiering monitoring, archive overheads)."""
+    age_days: Annotated[int, Field(ge=1)] | None = None
+    """Age of the oldest bytes (stored bytes spread evenly from 0 to it); omitted: retention_days, else 730."""
+    read_until_days: Annotated[int, Field(ge=0)] | None = None
+    """Every byte is read at least monthly until this age; omitted: the access profile's default."""
+    late_read_fraction: Annotated[float, Field(ge=0, le=1)] | None = None
+    """Share of the older bytes still read every month; omitted: the access profile's default."""
+
+
 class ZoneSpec(Frozen):
     """One zone of a data product: one bucket (plus replicas) holding one data class."""
 
     data_class: Key
     """A data class of environments/org.yaml with a storage policy in components/lake_classes.py."""
     volume_tib: Annotated[float, Field(ge=0)]
-    """Expected stored volume in TiB (drives inventory and, later, the cost model)."""
+    """Expected stored volume in TiB (drives S3 Inventory and the cost model)."""
     access: Literal[tuple(tiering.ACCESS_PROFILES)] | None = None  # type: ignore[valid-type]
     """Access profile (docs/data-lake.md); omitted: the data class's default."""
     transitions: Annotated[list[TransitionSpec], Field(min_length=1)] | None = None
@@ -266,6 +283,8 @@ class ZoneSpec(Frozen):
     """Object Lock (compliance mode) retention; required exactly for the classes that are locked."""
     replicate_to: Annotated[list[Region], AfterValidator(_unique)] = []
     """Other regions of the data account that keep a replica; personal data only within residency."""
+    usage: ZoneUsageSpec = ZoneUsageSpec()
+    """Object size and access pattern the cost model assumes; omitted: the documented defaults."""
 
 
 class DataProductSpec(Frozen):
@@ -395,6 +414,110 @@ class TeamQuotaSpec(Frozen):
     """Memory (GiB) the team's pods may request in total."""
 
 
+CHART_VERSION = r"^\d+\.\d+\.\d+$"
+KARPENTER_DURATION = r"^(([0-9]+(s|m|h))+|Never)$"
+"""Karpenter's duration format (consolidateAfter, expireAfter): e.g. 30s, 10m, 720h, or Never."""
+
+
+class DevicePluginsSpec(Frozen):
+    """The device plugins that advertise accelerators to the scheduler (docs/adr/0008-cluster-software.md)."""
+
+    nvidia_chart_version: Annotated[str, Field(pattern=CHART_VERSION)]
+    """Version of NVIDIA's `nvidia-device-plugin` Helm chart (it advertises `nvidia.com/gpu`)."""
+    qualcomm_image: Annotated[
+        str, Field(pattern=r"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+(:[A-Za-z0-9._-]+|@sha256:[0-9a-f]{64})$")
+    ]
+    """Image of Qualcomm's Cloud AI 100 device plugin (it advertises `qualcomm.com/qaic`), pinned by tag or digest."""
+
+
+class KarpenterCapacitySpec(Frozen):
+    """One purchase option of a Karpenter pool: one NodePool with its weight and limits."""
+
+    weight: Annotated[int, Field(ge=1, le=100)]
+    """NodePool weight: Karpenter tries the pool of highest weight first, so spot weighs more than on-demand."""
+    nvidia_gpus: Annotated[int, Field(ge=1, le=10000)]
+    """Limit on `nvidia.com/gpu`: the most GPUs this NodePool's nodes carry together."""
+    cpu: Annotated[int, Field(ge=1, le=100000)]
+    """Limit on `cpu`: the most vCPUs this NodePool's nodes carry together."""
+
+
+class DisruptionBudgetSpec(Frozen):
+    """How many of a pool's nodes Karpenter may disrupt at once (consolidation, drift, emptiness)."""
+
+    nodes: Annotated[str, Field(pattern=r"^((100|[0-9]{1,2})%|[0-9]+)$")]
+    """A node count or a percentage of the pool's nodes; "0" blocks disruption while the budget is active."""
+    reasons: (
+        Annotated[
+            list[Literal["Underutilized", "Empty", "Drifted"]], Field(min_length=1), AfterValidator(_unique)
+        ]
+        | None
+    ) = None
+    """The disruption reasons the budget limits; omitted: all of them."""
+    schedule: Annotated[str, Field(pattern=r"^(\S+\s+){4}\S+$")] | None = None
+    """Cron schedule (UTC) when the budget starts to apply; given together with duration. Omitted: always."""
+    duration: Annotated[str, Field(pattern=r"^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$")] | None = None
+    """How long the budget applies from each scheduled start (e.g. 10h); given together with schedule."""
+
+
+class KarpenterPoolSpec(Frozen):
+    """A Karpenter pool: a spot NodePool and, behind it, an on-demand NodePool of lower weight."""
+
+    kind: Literal[node_pools.POOL_KINDS]  # type: ignore[valid-type]
+    """The pool kind (taint, labels, families of components/node_pools.py); Karpenter provisions nvidia-batch only."""
+    instance_types: Annotated[list[str], Field(min_length=1), AfterValidator(_unique)]
+    """Instance types Karpenter may choose from (sizes may differ: limits cap GPUs, not nodes)."""
+    spot: KarpenterCapacitySpec
+    """The spot NodePool, tried first."""
+    on_demand: KarpenterCapacitySpec | None = None
+    """The on-demand NodePool that takes pods when spot is short or at its limits; omitted: spot only."""
+    consolidation_policy: Literal["WhenEmpty", "WhenEmptyOrUnderutilized"] = "WhenEmptyOrUnderutilized"
+    """When Karpenter removes or replaces nodes: only empty ones, or also underutilized ones."""
+    consolidate_after: Annotated[str, Field(pattern=KARPENTER_DURATION)] = "10m"
+    """How long a node stays empty or underutilized before Karpenter consolidates it."""
+    expire_after: Annotated[str, Field(pattern=KARPENTER_DURATION)] = "720h"
+    """Nodes are replaced after this age (fresh AMIs and patches); Never keeps them."""
+    budgets: Annotated[list[DisruptionBudgetSpec], Field(min_length=1, max_length=50)] = [
+        DisruptionBudgetSpec(nodes="10%")
+    ]
+    """Disruption budgets of both NodePools."""
+    root_volume_gib: Annotated[int, Field(ge=20, le=16384)] = 100
+    """Root volume (gp3, encrypted with the platform key) of the pool's nodes."""
+
+
+class KarpenterSpec(Frozen):
+    """Karpenter: the controller's chart, the node AMI and the pools it provisions."""
+
+    chart_version: Annotated[str, Field(pattern=CHART_VERSION)]
+    """Version of the `karpenter` and `karpenter-crd` charts (oci://public.ecr.aws/karpenter)."""
+    ami_alias: Annotated[str, Field(pattern=r"^al2023@v\d{8}$")]
+    """EKS-optimized AL2023 AMI release of Karpenter's nodes (`al2023@vYYYYMMDD`), pinned: @latest drifts every node."""
+    node_pools: dict[Key, KarpenterPoolSpec] = {}
+    """Pools by key: each is a spot and an optional on-demand NodePool sharing one EC2NodeClass."""
+
+
+class KueueSpec(Frozen):
+    """Kueue: quota-based admission of batch jobs, one ClusterQueue per team in a shared cohort."""
+
+    chart_version: Annotated[str, Field(pattern=CHART_VERSION)]
+    """Version of the `kueue` chart (oci://registry.k8s.io/kueue/charts)."""
+
+
+class LustreSpec(Frozen):
+    """FSx for Lustre next to the cluster: a read-only cache of the lake's training snapshots
+    (docs/adr/0009-team-tenancy-and-lustre.md)."""
+
+    storage_tib: Annotated[float, Field(gt=0, le=100000)]
+    """Capacity of the PERSISTENT_2 SSD file system: 1.2, 2.4 or a multiple of 2.4 TiB."""
+    throughput_per_tib: Literal[125, 250, 500, 1000]
+    """Throughput tier in MB/s per TiB of storage (PERSISTENT_2: 125, 250, 500 or 1000)."""
+    availability_zone: str
+    """The file system's one zone: a zone of the cluster's VPC, and a training pool's zone when the cluster has one."""
+    products: Annotated[list[Key], Field(min_length=1, max_length=8), AfterValidator(_unique)]
+    """Data products whose training-snapshot zone is linked at /<product> (one data repository association each, at most 8)."""
+    csi_driver_version: Annotated[str, Field(pattern=r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")]
+    """Pinned version of the EKS add-on aws-fsx-csi-driver (vX.Y.Z-eksbuild.N) that mounts the file system in pods."""
+
+
 class ClusterSpec(Frozen):
     """An EKS cluster in one training region, in the training account's VPC there."""
 
@@ -417,6 +540,14 @@ class ClusterSpec(Frozen):
     """Node pools by key; exactly one of kind system."""
     teams: Annotated[dict[Key, TeamQuotaSpec], Field(min_length=1)]
     """Teams that run jobs on this cluster, by team key: each gets a namespace and a queue with these quotas."""
+    device_plugins: DevicePluginsSpec
+    """NVIDIA and Qualcomm device plugins."""
+    karpenter: KarpenterSpec
+    """Karpenter's release, node AMI and NodePools."""
+    kueue: KueueSpec
+    """Kueue's release (queues come from teams)."""
+    lustre: LustreSpec | None = None
+    """FSx for Lustre linked to the lake's training snapshots; omitted: the cluster has none."""
 
 
 class ComputeSpec(Frozen):
@@ -424,6 +555,86 @@ class ComputeSpec(Frozen):
 
     clusters: Annotated[dict[Region, ClusterSpec], Field(min_length=1)]
     """Clusters by region; every region of the training account has one."""
+
+
+class AccountBudgetSpec(Frozen):
+    """The AWS Budget of one account of the environment."""
+
+    monthly_usd: Annotated[float, Field(gt=0)]
+    """Monthly budget of the account in USD; alerts at the environment's thresholds."""
+    shared: bool = False
+    """The account also serves other environments (log-archive): its budget and anomaly monitor count
+    only resources tagged `environment=<env>`."""
+
+
+class TeamBudgetSpec(Frozen):
+    """A team's monthly budget: an AWS Budget over its tagged spend, and the cap of its GPU worst case."""
+
+    monthly_usd: Annotated[float, Field(gt=0)]
+    """Monthly budget of the team in USD; its accelerator quotas at full use must stay under it (cost rule)."""
+
+
+class BudgetSpec(Frozen):
+    """Budgets and alerts of the environment (components/account_budget.py, docs/cost-model.md)."""
+
+    monthly_cap_usd: Annotated[float, Field(gt=0)]
+    """The environment's monthly cap in USD: its worst case (`mlplat cost`) must stay under it (cost rule)."""
+    accounts: Annotated[dict[Key, AccountBudgetSpec], Field(min_length=1)]
+    """Budget of every account the environment uses, by account key of environments/org.yaml."""
+    teams: dict[Key, TeamBudgetSpec] = {}
+    """Optional team budgets, by team key; created in the training account over the tag `team`."""
+    alert_thresholds_percent: Annotated[
+        list[Annotated[int, Field(ge=1, le=1000)]], Field(min_length=1, max_length=9), AfterValidator(_unique)
+    ] = [50, 80, 100]
+    """Alerts when actual spend passes these percentages of a budget."""
+    forecast_threshold_percent: Annotated[int, Field(ge=1, le=1000)] | None = 100
+    """Alert when the month's forecast passes this percentage; omitted: no forecast alert."""
+    anomaly_threshold_usd: Annotated[float, Field(gt=0)] = 1000.0
+    """Cost Anomaly Detection alerts on anomalies whose total impact is at least this many USD."""
+    subscribers: Annotated[list[Email], Field(max_length=9), AfterValidator(_unique)] = []
+    """Addresses alerted besides the environment owner (and the team contact, for a team budget)."""
+
+
+class PoolUsageSpec(Frozen):
+    """How much a node pool runs, as the cost model assumes it."""
+
+    accelerator_hours_per_month: Annotated[float, Field(ge=0)] | None = None
+    """GPU- or AI 100 device-hours jobs use per month; omitted: the pool runs at its minimum size (0)."""
+    utilization: Annotated[float, Field(gt=0, le=1)] = 0.7
+    """Share of provisioned accelerator-hours jobs use; node-hours = accelerator-hours / (per node x this)."""
+    node_hours_per_month: Annotated[float, Field(ge=0)] | None = None
+    """Node-hours per month of a pool without accelerators; omitted: its desired size all month."""
+    on_demand_share: Annotated[float, Field(ge=0, le=1)] = 0.1
+    """Share of a spot-first pool's node-hours that run on its on-demand fallback."""
+
+
+class NetworkUsageSpec(Frozen):
+    """Traffic of one VPC, as the cost model assumes it."""
+
+    nat_gb_per_month: Annotated[float, Field(ge=0)] = 0.0
+    """GB per month through the VPC's NAT gateways (what no endpoint keeps off NAT)."""
+    cross_az_gb_per_month: Annotated[float, Field(ge=0)] = 0.0
+    """GB per month crossing an AZ boundary inside the VPC (billed in each direction)."""
+
+
+class UsageSpec(Frozen):
+    """Usage the cost model assumes beyond each lake zone's own `usage`."""
+
+    pools: dict[Region, dict[Key, PoolUsageSpec]] = {}
+    """By cluster region and node pool key; pools not listed run at their minimum (accelerator pools: 0)."""
+    networks: dict[Key, NetworkUsageSpec] = {}
+    """By VPC key of network.vpcs; VPCs not listed: no NAT data and no cross-AZ traffic."""
+    ecr_gb_per_repository: Annotated[float, Field(ge=0)] = 50.0
+    """Image storage of each ECR repository, and of each of its replicas."""
+
+
+class CostSpec(Frozen):
+    """Cost governance: budgets, alerts and the usage the cost model assumes (docs/cost-model.md)."""
+
+    budget: BudgetSpec
+    """Caps, budgets per account and team, thresholds and subscribers."""
+    usage: UsageSpec = UsageSpec()
+    """Usage assumptions of pools and networks; omitted: the documented defaults."""
 
 
 class EnvironmentSpec(Frozen):
@@ -451,6 +662,8 @@ class EnvironmentSpec(Frozen):
     """Registries and the release hand-off."""
     compute: ComputeSpec
     """Training clusters and their node pools."""
+    cost: CostSpec
+    """Budgets, alerts and the usage assumptions of the cost model."""
 
     def product_region(self, product: DataProductSpec) -> str:
         return product.region or self.accounts["data"].regions[0]
@@ -802,6 +1015,8 @@ def environment_problems(
         yield from _lake_problems(org, env, file)
     yield from _registry_problems(env, file)
     yield from _compute_problems(env, file)
+    yield from _cost_problems(org, env, file)
+    yield from _lustre_problems(org, env, file)
     for key, domain in env.domains.items():
         if domain.owner_team not in env.teams:
             yield Problem(
@@ -1042,6 +1257,99 @@ def _compute_problems(env: EnvironmentSpec, file: str) -> Iterable[Problem]:
             )
         vpc_key = vpcs[0]
         yield from _node_group_problems(cluster, region, vpc_key, env.network.vpcs[vpc_key], at, file)
+        yield from _karpenter_problems(cluster, region, at, file)
+        yield from _team_quota_problems(env, cluster, at, file)
+
+
+def _karpenter_problems(cluster: ClusterSpec, region: str, at: str, file: str) -> Iterable[Problem]:
+    for key, pool in cluster.karpenter.node_pools.items():
+        where = f"{at}.karpenter.node_pools.{key}"
+        problems = list(
+            node_pools.karpenter_pool_problems(pool.kind, instance_types=pool.instance_types, region=region)
+        )
+        for problem in problems:
+            yield Problem(file, f"{where}.{problem.path}", problem.value, problem.message)
+        if pool.on_demand is not None and pool.on_demand.weight >= pool.spot.weight:
+            yield Problem(
+                file,
+                f"{where}.on_demand.weight",
+                pool.on_demand.weight,
+                f"spot is preferred: below spot.weight ({pool.spot.weight})",
+            )
+        if not problems:
+            largest = node_pools.most_accelerators(pool.instance_types)
+            for capacity in ("spot", "on_demand"):
+                limits = getattr(pool, capacity)
+                if limits is not None and limits.nvidia_gpus < largest:
+                    yield Problem(
+                        file,
+                        f"{where}.{capacity}.nvidia_gpus",
+                        limits.nvidia_gpus,
+                        f"at least {largest}, the GPUs of the largest instance type, or that type never launches",
+                    )
+        for i, budget in enumerate(pool.budgets):
+            if (budget.schedule is None) != (budget.duration is None):
+                yield Problem(
+                    file,
+                    f"{where}.budgets[{i}]",
+                    budget.schedule or budget.duration,
+                    "schedule and duration are given together (Karpenter refuses one without the other)",
+                )
+
+
+def accelerator_capacity(cluster: ClusterSpec) -> dict[str, dict[str, int]] | None:
+    """Accelerators (`nvidia.com/gpu`, `qualcomm.com/qaic`) each pool offers at its largest, by pool path;
+    None while a pool names an instance type the table does not know (reported on its own).
+
+    A node group counts max_size (plus on_demand_max_size for spot-first) nodes of its largest type,
+    a Karpenter pool its spot and on-demand NodePool limits.
+    """
+    found: dict[str, dict[str, int]] = {
+        resource: {} for resource in node_pools.ACCELERATOR_RESOURCES.values()
+    }
+    try:
+        for key, group in cluster.node_groups.items():
+            resource = node_pools.resource(group.kind)
+            if resource is not None:
+                fallback = (group.on_demand_max_size or 0) if group.purchase() == "spot-first" else 0
+                nodes = group.max_size + fallback
+                found[resource][f"node_groups.{key}"] = nodes * node_pools.most_accelerators(
+                    group.instance_types
+                )
+        for key, pool in cluster.karpenter.node_pools.items():
+            if pool.kind in node_pools.KARPENTER_KINDS:
+                node_pools.most_accelerators(pool.instance_types)  # known types only
+                gpus = pool.spot.nvidia_gpus + (pool.on_demand.nvidia_gpus if pool.on_demand else 0)
+                found["nvidia.com/gpu"][f"karpenter.node_pools.{key}"] = gpus
+    except KeyError:
+        return None
+    return found
+
+
+QUOTA_FIELDS = {"nvidia.com/gpu": "nvidia_gpus", "qualcomm.com/qaic": "qaic_devices"}
+"""Extended resource -> the TeamQuotaSpec field that guarantees it."""
+
+
+def _team_quota_problems(env: EnvironmentSpec, cluster: ClusterSpec, at: str, file: str) -> Iterable[Problem]:
+    for key in cluster.teams:
+        if key not in env.teams:
+            yield Problem(file, f"{at}.teams.{key}", key, f"unknown team; allowed: {', '.join(env.teams)}")
+    capacity = accelerator_capacity(cluster)
+    if capacity is None:
+        return
+    for resource, field in QUOTA_FIELDS.items():
+        quotas = {key: getattr(team, field) for key, team in cluster.teams.items() if getattr(team, field)}
+        offered = sum(capacity[resource].values())
+        if sum(quotas.values()) > offered:
+            pools = ", ".join(f"{path}: {n}" for path, n in capacity[resource].items()) or "none"
+            note = " (8 per dl2q.24xlarge, unverified)" if resource == "qualcomm.com/qaic" else ""
+            yield Problem(
+                file,
+                f"{at}.teams",
+                quotas,
+                f"the teams' {field} add up to {sum(quotas.values())}, more than the cluster's pools offer at "
+                f"their largest: {offered} {resource}{note} ({pools}); lower the quotas or grow the pools",
+            )
 
 
 def _endpoint_problems(cluster: ClusterSpec, at: str, file: str) -> Iterable[Problem]:
@@ -1100,3 +1408,171 @@ def _node_group_problems(
                     key,
                     f"node group name {name}-xxxxxxx would be {len(name) + 8} characters; EKS allows 63",
                 )
+
+
+def _lustre_problems(org: OrganizationSpec, env: EnvironmentSpec, file: str) -> Iterable[Problem]:
+    """FSx for Lustre: capacity, zone, the products it links (personal data only within residency) and
+    the platform key it is encrypted with."""
+    from components.lustre_cache import storage_problem  # pulls in the Pulumi SDKs; only when asked
+
+    training = env.accounts.get("training")
+    lake = env.data_lake.products
+    with_snapshots = [key for key, product in lake.items() if "training-snapshot" in product.zones]
+    for region, cluster in env.compute.clusters.items():
+        lustre = cluster.lustre
+        if lustre is None or training is None or region not in training.regions:
+            continue  # a cluster outside the training regions is reported by _compute_problems
+        at = f"compute.clusters.{region}.lustre"
+        reason = storage_problem(lustre.storage_tib)
+        if reason is not None:
+            yield Problem(file, f"{at}.storage_tib", lustre.storage_tib, reason)
+        vpcs = env.training_vpcs(region)
+        if len(vpcs) == 1:  # otherwise reported by _compute_problems
+            zones = env.network.vpcs[vpcs[0]].availability_zones
+            training_zones = sorted(
+                {
+                    zone
+                    for group in cluster.node_groups.values()
+                    if group.kind == "nvidia-training"
+                    for zone in group.availability_zones or zones
+                }
+            )
+            if lustre.availability_zone not in zones:
+                yield Problem(
+                    file,
+                    f"{at}.availability_zone",
+                    lustre.availability_zone,
+                    f"not a zone of network.vpcs.{vpcs[0]}; allowed: {', '.join(zones)}",
+                )
+            elif training_zones and lustre.availability_zone not in training_zones:
+                yield Problem(
+                    file,
+                    f"{at}.availability_zone",
+                    lustre.availability_zone,
+                    f"Lustre serves one zone: put it where a training pool runs, {', '.join(training_zones)}",
+                )
+        for i, key in enumerate(lustre.products):
+            where = f"{at}.products[{i}]"
+            product = lake.get(key)
+            if product is None:
+                yield Problem(
+                    file, where, key, f"not a data product of data_lake.products; allowed: {', '.join(lake)}"
+                )
+                continue
+            snapshot = product.zones.get("training-snapshot")
+            if snapshot is None:
+                yield Problem(
+                    file,
+                    where,
+                    key,
+                    "has no training-snapshot zone to link; products with one: "
+                    + (", ".join(with_snapshots) or "none"),
+                )
+                continue
+            data_class = org.data_classes.get(snapshot.data_class)
+            if (
+                data_class is not None
+                and data_class.personal_data
+                and region not in org.personal_data_regions
+            ):
+                yield Problem(
+                    file,
+                    where,
+                    key,
+                    f"its training snapshots ({snapshot.data_class}) hold personal data; a file system in {region} "
+                    f"may not cache them (GDPR residency: {', '.join(org.personal_data_regions)})",
+                )
+        platform = org.data_classes.get("platform")
+        if platform is not None and "fsx" not in platform.key_services:
+            yield Problem(
+                file,
+                at,
+                "platform",
+                "the file system is encrypted with the platform key, which only the services in "
+                "data_classes.platform.key_services of environments/org.yaml may use: add fsx there",
+            )
+
+
+def _cost_problems(org: OrganizationSpec, env: EnvironmentSpec, file: str) -> Iterable[Problem]:
+    budget, usage = env.cost.budget, env.cost.usage
+    used = list(dict.fromkeys(a.account for a in env.accounts.values()))
+    known = all(key in org.accounts for key in used) and all(role in env.accounts for role in ACCOUNT_ROLES)
+    missing = [key for key in used if key not in budget.accounts]
+    if known and missing:  # an unknown account is reported once, under accounts
+        yield Problem(
+            file,
+            "cost.budget.accounts",
+            dict(budget.accounts),
+            f"every account of the environment needs a budget; missing: {', '.join(missing)}",
+        )
+    for key, account in budget.accounts.items():
+        where = f"cost.budget.accounts.{key}"
+        if key not in used and known:
+            yield Problem(file, where, key, f"not an account of this environment; allowed: {', '.join(used)}")
+        elif account.monthly_usd > budget.monthly_cap_usd:
+            yield Problem(
+                file,
+                f"{where}.monthly_usd",
+                account.monthly_usd,
+                f"an account's budget fits in the environment's cap ({budget.monthly_cap_usd:,.0f})",
+            )
+    for team in budget.teams:
+        if team not in env.teams:
+            yield Problem(
+                file, f"cost.budget.teams.{team}", team, f"unknown team; allowed: {', '.join(env.teams)}"
+            )
+    for key in usage.networks:
+        if key not in env.network.vpcs:
+            yield Problem(
+                file,
+                f"cost.usage.networks.{key}",
+                key,
+                f"not a VPC of network.vpcs; allowed: {', '.join(env.network.vpcs)}",
+            )
+    for region, pools in usage.pools.items():
+        cluster = env.compute.clusters.get(region)
+        training = env.accounts.get("training")
+        if cluster is None and training is not None and region in training.regions:
+            continue  # the missing cluster is reported under compute.clusters
+        if cluster is None:
+            yield Problem(
+                file,
+                f"cost.usage.pools.{region}",
+                region,
+                f"no cluster in that region; allowed: {', '.join(env.compute.clusters)}",
+            )
+            continue
+        for key, pool in pools.items():
+            where = f"cost.usage.pools.{region}.{key}"
+            group = cluster.node_groups.get(key)
+            if group is None:
+                yield Problem(
+                    file,
+                    where,
+                    key,
+                    f"not a node group of the cluster; allowed: {', '.join(cluster.node_groups)}",
+                )
+                continue
+            known = all(
+                t.partition(".")[0] in node_pools.FAMILIES
+                and t.partition(".")[2] in node_pools.FAMILIES[t.partition(".")[0]].sizes
+                for t in group.instance_types
+            )
+            per_node = node_pools.most_accelerators(group.instance_types) if known else 0
+            if per_node and pool.node_hours_per_month is not None:
+                yield Problem(
+                    file, f"{where}.node_hours_per_month", pool.node_hours_per_month,
+                    "an accelerator pool's use is accelerator_hours_per_month",
+                )  # fmt: skip
+            if not per_node and pool.accelerator_hours_per_month is not None:
+                yield Problem(
+                    file, f"{where}.accelerator_hours_per_month", pool.accelerator_hours_per_month,
+                    "the pool has no accelerators: give node_hours_per_month",
+                )  # fmt: skip
+            nodes = group.max_size + (group.on_demand_max_size or 0)
+            most = nodes * per_node * 730
+            if per_node and (pool.accelerator_hours_per_month or 0) > most:
+                yield Problem(
+                    file, f"{where}.accelerator_hours_per_month", pool.accelerator_hours_per_month,
+                    f"at most {most:g}: {nodes} nodes x {per_node} accelerators x 730 h",
+                )  # fmt: skip

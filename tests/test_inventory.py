@@ -5,7 +5,14 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from mlplat.inventory import dependency_order, inventory_document, load_stacks, to_json, write_inventory
+from mlplat.inventory import (
+    dependency_order,
+    inventory_document,
+    load_stacks,
+    resource_document,
+    to_json,
+    write_inventory,
+)
 from mlplat.synth import DuplicateUrn, Registration, UnsupportedInvoke, synthesize
 
 
@@ -128,3 +135,30 @@ def test_engine_warnings_reach_the_run():
 
     run = synthesize(project="p", stack="s", config={}, program=warns, references={})
     assert run.warnings == ["instance type is deprecated"]
+
+
+def test_aliases_are_recorded_as_the_urns_the_engine_resolves():
+    def renamed():
+        provider = aws.Provider("p", region="eu-west-1", allowed_account_ids=["123456789012"])
+        parent = pulumi.ComponentResource("test:index:Group", "group")
+        aws.sns.Topic(
+            "handoff",
+            opts=pulumi.ResourceOptions(
+                provider=provider,
+                parent=parent,
+                aliases=[
+                    pulumi.Alias(name="old-handoff"),  # renamed under the same parent
+                    pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE),  # moved into the component
+                    "urn:pulumi:s::p::aws:sns/topic:Topic::legacy",
+                ],
+            ),
+        )
+
+    run = synthesize(project="p", stack="s", config={}, program=renamed, references={})
+    (topic,) = [r for r in run.registrations if r.type == "aws:sns/topic:Topic"]
+    assert topic.aliases == [
+        "urn:pulumi:s::p::aws:sns/topic:Topic::handoff",
+        "urn:pulumi:s::p::aws:sns/topic:Topic::legacy",
+        "urn:pulumi:s::p::test:index:Group$aws:sns/topic:Topic::old-handoff",
+    ]
+    assert resource_document(topic)["aliases"] == topic.aliases

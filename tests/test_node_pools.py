@@ -94,6 +94,38 @@ def test_every_instance_type_of_every_pool_is_offered_in_its_zones(environment):
     assert checked >= {"dev": 4, "staging": 8, "prod": 13}[environment]
 
 
+@pytest.mark.parametrize("environment", ["dev", "staging", "prod"])
+def test_every_instance_type_of_every_karpenter_pool_is_offered_in_every_zone_of_its_subnets(environment):
+    """A NodePool may launch into any subnet of the cluster's VPC (EC2NodeClass subnets by id)."""
+    env = spec.load_spec(environment).env
+    checked = 0
+    for region, cluster in env.compute.clusters.items():
+        (vpc_key,) = env.training_vpcs(region)
+        by_zone = offered("availability-zone", region)
+        zones = env.network.vpcs[vpc_key].availability_zones
+        for key, karpenter_pool in cluster.karpenter.node_pools.items():
+            for instance_type in karpenter_pool.instance_types:
+                missing = sorted(set(zones) - by_zone.get(instance_type, set()))
+                assert missing == [], (
+                    f"{environment} {region} karpenter {key}: {instance_type} not offered in {missing}"
+                )
+                checked += 1
+    assert checked >= {"dev": 2, "staging": 4, "prod": 7}[environment]
+
+
+def test_karpenter_pools_take_only_batch_kinds_and_mixed_sizes():
+    assert node_pools.KARPENTER_KINDS == ("nvidia-batch",)
+    assert list(node_pools.karpenter_pool_problems("nvidia-batch", instance_types=["g6e.12xlarge", "g6e.48xlarge"],
+                                                   region="us-west-2")) == []  # fmt: skip
+    assert list(node_pools.karpenter_pool_problems("nvidia-training", instance_types=["p5.48xlarge"], region=None)) == [
+        PoolProblem("kind", "nvidia-training", "Karpenter provisions only nvidia-batch pools; training and AI 100 pools "
+                    "are managed node groups (docs/adr/0008-cluster-software.md)")
+    ]  # fmt: skip
+    assert node_pools.most_accelerators(["g6e.12xlarge", "g6e.48xlarge", "g6e.xlarge"]) == 8
+    assert node_pools.resource("qualcomm-ai100") == "qualcomm.com/qaic"
+    assert node_pools.resource("system") is None
+
+
 def test_dl2q_is_offered_in_one_zone_of_each_region_the_specs_name():
     """Why the AI 100 pools name a zone: dl2q is offered in one zone per region."""
     assert offered("availability-zone", "eu-central-1")["dl2q.24xlarge"] == {"eu-central-1c"}

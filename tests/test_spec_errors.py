@@ -49,6 +49,16 @@ EUC1 = (*CLUSTERS, "eu-central-1", "node_groups")
 EUC1_AT = "compute.clusters.eu-central-1.node_groups"
 USW2 = (*CLUSTERS, "us-west-2", "node_groups")
 USW2_AT = "compute.clusters.us-west-2.node_groups"
+CLUSTER_SOFTWARE = {
+    "device_plugins": {
+        "nvidia_chart_version": "0.20.0",
+        "qualcomm_image": "ghcr.io/quic/cloud_ai_k8s_device_plugin:1.21.4.0",
+    },
+    "kueue": {"chart_version": "0.19.2"},
+    "karpenter": {"chart_version": "1.14.1", "ami_alias": "al2023@v20260818"},
+}
+KARPENTER_EUC1 = (*CLUSTERS, "eu-central-1", "karpenter", "node_pools")
+KARPENTER_EUC1_AT = "compute.clusters.eu-central-1.karpenter.node_pools"
 ADDONS_134 = {
     "vpc-cni": "v1.22.4-eksbuild.3",
     "coredns": "v1.12.4-eksbuild.29",
@@ -179,14 +189,14 @@ CASES = [
         "duplicate-vpc-key",
         "prod.yaml",
         edit("    training-usw2:\n", "    training-euc1:\n"),
-        f"{PROD}: line 22: 'training-euc1': this key appears twice in one mapping",
+        f"{PROD}: line 23: 'training-euc1': this key appears twice in one mapping",
         env="prod",
     ),
     case(
         "yaml-syntax-error",
         "dev.yaml",
         edit("  nat: single\n", "  nat: [single\n"),
-        f"{DEV}: line 15, column 22: '  interface_endpoints: [ecr.api, ecr.dkr, sts, logs, sqs, eks]': "
+        f"{DEV}: line 15, column 26: '  flow_log_retention_days: 365': "
         "not valid YAML: expected ',' or ']', but got ':'",
     ),
     case(
@@ -732,6 +742,7 @@ CASES = [
                         },
                     },
                     "teams": {"validation": {"qaic_devices": 16, "cpu": 64, "memory_gib": 256}},
+                    **CLUSTER_SOFTWARE,
                 },
             ),
         ),
@@ -868,11 +879,149 @@ CASES = [
         "zone of network.vpcs.ml-euc1; allowed: eu-central-1a, eu-central-1b",
     ),
     case(
+        "compute-team-quotas-above-pool-limits",
+        "prod.yaml",
+        every(
+            put(*CLUSTERS, "eu-central-1", "teams", "perception", "nvidia_gpus", value=260),
+            put(*CLUSTERS, "eu-central-1", "teams", "validation", "qaic_devices", value=32),
+        ),
+        f"{PROD}: {CLUSTERS_AT}.eu-central-1.teams: {{behavior, data-engineering, mapping, perception, simulation, "
+        "validation}: the teams' nvidia_gpus add up to 380, more than the cluster's pools offer at their "
+        "largest: 344 nvidia.com/gpu (node_groups.train-a100: 64, node_groups.batch-l40s: 120, "
+        "node_groups.eval-l4: 80, karpenter.node_pools.batch: 80); lower the quotas or grow the pools",
+        f"{PROD}: {CLUSTERS_AT}.eu-central-1.teams: {{data-engineering, validation}}: the teams' qaic_devices add "
+        "up to 40, more than the cluster's pools offer at their largest: 32 qualcomm.com/qaic (8 per "
+        "dl2q.24xlarge, unverified) (node_groups.ai100: 32); lower the quotas or grow the pools",
+        env="prod",
+    ),
+    case(
+        "compute-unknown-team",
+        "dev.yaml",
+        put(*CLUSTERS, "eu-central-1", "teams", "robotics", value={"cpu": 8, "memory_gib": 32}),
+        f"{DEV}: {CLUSTERS_AT}.eu-central-1.teams.robotics: 'robotics': unknown team; allowed: perception, "
+        "data-engineering, ml-platform",
+    ),
+    case(
+        "compute-karpenter-pool-rules",
+        "prod.yaml",
+        every(
+            put(*KARPENTER_EUC1, "batch", "on_demand", "weight", value=100),
+            put(*KARPENTER_EUC1, "batch", "spot", "nvidia_gpus", value=2),
+            put(*KARPENTER_EUC1, "batch", "budgets", 1, value={"nodes": "0", "schedule": "0 6 * * 1-5"}),
+            put(
+                *KARPENTER_EUC1,
+                "train",
+                value={
+                    "kind": "nvidia-training",
+                    "instance_types": ["p4d.24xlarge"],
+                    "spot": {"weight": 50, "nvidia_gpus": 16, "cpu": 192},
+                },
+            ),
+        ),
+        f"{PROD}: {KARPENTER_EUC1_AT}.batch.on_demand.weight: 100: spot is preferred: below spot.weight (100)",
+        f"{PROD}: {KARPENTER_EUC1_AT}.batch.spot.nvidia_gpus: 2: at least 4, the GPUs of the largest instance "
+        "type, or that type never launches",
+        f"{PROD}: {KARPENTER_EUC1_AT}.batch.budgets[1]: '0 6 * * 1-5': schedule and duration are given "
+        "together (Karpenter refuses one without the other)",
+        f"{PROD}: {KARPENTER_EUC1_AT}.train.kind: 'nvidia-training': Karpenter provisions only nvidia-batch "
+        "pools; training and AI 100 pools are managed node groups (docs/adr/0008-cluster-software.md)",
+        env="prod",
+    ),
+    case(
+        "compute-karpenter-ami-not-pinned",
+        "staging.yaml",
+        put(*CLUSTERS, "us-west-2", "karpenter", "ami_alias", value="al2023@latest"),
+        f"{STAGING}: {CLUSTERS_AT}.us-west-2.karpenter.ami_alias: 'al2023@latest': "
+        "String should match pattern '^al2023@v\\d{8}$'",
+        env="staging",
+    ),
+    case(
+        "compute-karpenter-instance-type-of-another-kind",
+        "staging.yaml",
+        put(
+            *CLUSTERS,
+            "us-west-2",
+            "karpenter",
+            "node_pools",
+            "batch",
+            "instance_types",
+            value=["g6.4xlarge", "p5.48xlarge", "g6.3xlarge"],
+        ),
+        f"{STAGING}: {CLUSTERS_AT}.us-west-2.karpenter.node_pools.batch.instance_types[1]: 'p5.48xlarge': p5 is "
+        "not a family for nvidia-batch pools; allowed: g5, g6, g6e",
+        f"{STAGING}: {CLUSTERS_AT}.us-west-2.karpenter.node_pools.batch.instance_types[2]: 'g6.3xlarge': not a "
+        "g6 size this platform knows; allowed: xlarge, 2xlarge, 4xlarge, 8xlarge, 16xlarge, 12xlarge, 24xlarge, "
+        "48xlarge",
+        env="staging",
+    ),
+    case(
         "compute-unknown-pool-kind",
         "dev.yaml",
         put("compute", "clusters", "eu-central-1", "node_groups", "batch", "kind", value="gpu"),
         f"{DEV}: compute.clusters.eu-central-1.node_groups.batch.kind: 'gpu': "
         "Input should be 'system', 'nvidia-training', 'nvidia-batch' or 'qualcomm-ai100'",
+    ),
+    # --- FSx for Lustre -----------------------------------------------------------------------
+    case(
+        "lustre-capacity-not-an-increment-and-away-from-the-training-pools",
+        "prod.yaml",
+        every(
+            put(*CLUSTERS, "eu-central-1", "lustre", "storage_tib", value=3.6),
+            put(*CLUSTERS, "us-west-2", "lustre", "availability_zone", value="us-west-2d"),
+        ),
+        f"{PROD}: {CLUSTERS_AT}.eu-central-1.lustre.storage_tib: 3.6: PERSISTENT_2 SSD takes 1.2, 2.4 or a "
+        "multiple of 2.4 TiB (4.8, 7.2, ...)",
+        f"{PROD}: {CLUSTERS_AT}.us-west-2.lustre.availability_zone: 'us-west-2d': Lustre serves one zone: put it "
+        "where a training pool runs, us-west-2a, us-west-2b",
+        env="prod",
+    ),
+    case(
+        "lustre-throughput-tier",
+        "prod.yaml",
+        put(*CLUSTERS, "eu-central-1", "lustre", "throughput_per_tib", value=200),
+        f"{PROD}: {CLUSTERS_AT}.eu-central-1.lustre.throughput_per_tib: 200: Input should be 125, 250, 500 or 1000",
+        env="prod",
+    ),
+    case(
+        "lustre-product-not-in-the-lake-or-without-snapshots",
+        "prod.yaml",
+        put(
+            *CLUSTERS,
+            "eu-central-1",
+            "lustre",
+            "products",
+            value=["camera-frames", "lidar-maps", "hd-map-tiles"],
+        ),
+        f"{PROD}: {CLUSTERS_AT}.eu-central-1.lustre.products[1]: 'lidar-maps': not a data product of "
+        "data_lake.products; allowed: drive-recordings, camera-frames, lidar-sweeps, vehicle-signals, "
+        "perception-labels, scenario-library, hd-map-tiles, release-evidence",
+        f"{PROD}: {CLUSTERS_AT}.eu-central-1.lustre.products[2]: 'hd-map-tiles': has no training-snapshot zone to "
+        "link; products with one: camera-frames",
+        env="prod",
+    ),
+    case(
+        "lustre-personal-data-cached-outside-residency",
+        "org.yaml",
+        put("data_classes", "training-snapshot", "personal_data", value=True),
+        f"{PROD}: {LAKE}.camera-frames.zones.training-snapshot.retention_days: None: required: training-snapshot "
+        "is personal data (GDPR storage limitation)",
+        f"{PROD}: {CLUSTERS_AT}.us-west-2.lustre.products[0]: 'camera-frames': its training snapshots "
+        "(training-snapshot) hold personal data; a file system in us-west-2 may not cache them "
+        "(GDPR residency: eu-central-1, eu-west-1)",
+        env="prod",
+    ),
+    case(
+        "lustre-platform-key-without-fsx",
+        "org.yaml",
+        put(
+            "data_classes",
+            "platform",
+            "key_services",
+            value=["s3", "ec2", "eks", "ecr", "sqs", "sns", "rds", "secretsmanager", "sagemaker", "logs"],
+        ),
+        f"{DEV}: {CLUSTERS_AT}.eu-central-1.lustre: 'platform': the file system is encrypted with the platform "
+        "key, which only the services in data_classes.platform.key_services of environments/org.yaml may use: "
+        "add fsx there",
     ),
 ]
 

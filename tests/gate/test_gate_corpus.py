@@ -10,6 +10,7 @@ findings it adds to the unmutated baseline must be exactly the expected rule(s).
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 from collections.abc import Callable
@@ -19,6 +20,10 @@ import pytest
 from gatekit import gate
 
 BUCKET = "aws:s3/bucket:Bucket"
+CLUSTER = "aws:eks/cluster:Cluster"
+NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
 
 def find(
@@ -74,10 +79,36 @@ def without(key: str) -> Callable[[dict], dict]:
     return lambda rule: {k: v for k, v in rule.items() if k != key}
 
 
+def drop_both(resource: dict, key: str) -> None:
+    for side in ("inputs", "outputs"):
+        resource.get(side, {}).pop(key, None)
+
+
+def without_kubelet_taints(user_data: str) -> str:
+    """The custom AMI's nodeadm user data without its `--register-with-taints` kubelet flag."""
+    lines = base64.b64decode(user_data).decode().splitlines(keepends=True)
+    return base64.b64encode("".join(x for x in lines if "--register-with-taints" not in x).encode()).decode()
+
+
 def duplicate(resources: list[dict], resource: dict, suffix: str) -> None:
     copied = copy.deepcopy(resource)
     copied["urn"] += suffix
     resources.append(copied)
+
+
+def with_gpu_quota(quota: str) -> Callable[[dict], dict]:
+    """A Kueue ClusterQueue spec whose nominal quota of nvidia.com/gpu is `quota`."""
+
+    def edit(spec: dict) -> dict:
+        spec = copy.deepcopy(spec)
+        for group in spec["resourceGroups"]:
+            for flavor in group["flavors"]:
+                for resource in flavor["resources"]:
+                    if resource["name"] == "nvidia.com/gpu":
+                        resource["nominalQuota"] = quota
+        return spec
+
+    return edit
 
 
 # (id, stack suffix, mutation, expected new rules)
@@ -194,7 +225,8 @@ MUTATIONS: list[tuple[str, str, Callable[[list[dict]], None], set[str]]] = [
                           lambda t: json.dumps({"tags": {k: v for k, v in json.loads(t)["tags"].items() if k != "owner"}})),
      {"aws-provider-default-tags", "aws-resource-required-tags"}),
     ("archive-on-sse-s3", "org",
-     lambda rs: set_both(find(rs, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"),
+     lambda rs: set_both(find(rs, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                              "cloudtrail-archive"),
                          "rules", [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}, "bucketKeyEnabled": True}]),
      {"s3-bucket-encryption-customer-key"}),
     ("archive-lifecycle-removed", "org",
@@ -266,6 +298,105 @@ MUTATIONS: list[tuple[str, str, Callable[[list[dict]], None], set[str]]] = [
      lambda rs: edit_both(find(rs, BUCKET, "camera-frames-training-snapshot"), "tags",
                           lambda tags: {**tags, "safety-relevant": "false"}),
      {"s3-bucket-data-classification-tags"}),
+    ("cluster-endpoint-public-to-the-world", "compute",
+     lambda rs: edit_both(find(rs, CLUSTER, "eu-central-1"), "vpcConfig",
+                          lambda v: {**v, "endpointPublicAccess": True, "publicAccessCidrs": ["0.0.0.0/0"]}),
+     {"eks-cluster-endpoint-private"}),
+    ("cluster-audit-log-off", "compute",
+     lambda rs: edit_both(find(rs, CLUSTER, "us-west-2"), "enabledClusterLogTypes",
+                          lambda types: [t for t in types if t != "audit"]),
+     {"eks-cluster-control-plane-logging"}),
+    ("cluster-secrets-unencrypted", "compute",
+     lambda rs: edit_both(find(rs, CLUSTER, "eu-central-1"), "encryptionConfig", lambda e: {**e, "resources": []}),
+     {"eks-cluster-secrets-encrypted"}),
+    ("cluster-deletion-unprotected", "compute",
+     lambda rs: set_both(find(rs, CLUSTER, "us-west-2"), "deletionProtection", False),
+     {"eks-cluster-deletion-protection"}),
+    ("cluster-aws-auth-configmap", "compute",
+     lambda rs: edit_both(find(rs, CLUSTER, "eu-central-1"), "accessConfig",
+                          lambda a: {**a, "authenticationMode": "API_AND_CONFIG_MAP"}),
+     {"eks-cluster-access-entries-only"}),
+    ("cluster-extended-support", "compute",
+     lambda rs: set_both(find(rs, CLUSTER, "eu-central-1"), "upgradePolicy", {"supportType": "EXTENDED"}),
+     {"eks-cluster-standard-support"}),
+    ("nodes-allow-imdsv1", "compute",
+     lambda rs: edit_both(find(rs, LAUNCH_TEMPLATE, "eu-central-1-batch-l40s-spot"), "metadataOptions",
+                          lambda m: {**m, "httpTokens": "optional"}),
+     {"ec2-launch-template-imdsv2"}),
+    ("node-volumes-aws-managed-key", "compute",
+     lambda rs: edit_both(find(rs, LAUNCH_TEMPLATE, "us-west-2-train-h100"), "blockDeviceMappings",
+                          lambda mappings: [{**m, "ebs": {k: v for k, v in m["ebs"].items() if k != "kmsKeyId"}}
+                                            for m in mappings]),
+     {"ec2-launch-template-ebs-encrypted"}),
+    ("node-group-without-launch-template", "compute",
+     lambda rs: drop_both(find(rs, NODE_GROUP, "eu-central-1-system"), "launchTemplate"),
+     {"eks-nodegroup-launch-template"}),
+    ("training-on-p4de", "compute",
+     lambda rs: set_both(find(rs, NODE_GROUP, "eu-central-1-train-a100"), "instanceTypes", ["p4de.24xlarge"]),
+     {"eks-nodegroup-instance-type-allowed"}),
+    ("batch-pool-loses-its-spot-group", "compute",
+     lambda rs: remove(rs, find(rs, NODE_GROUP, "eu-central-1-batch-l40s-spot")),
+     {"eks-nodegroup-spot-first"}),
+    ("eval-gpus-kept-warm", "compute",
+     lambda rs: edit_both(find(rs, NODE_GROUP, "eu-central-1-eval-l4-spot"), "scalingConfig",
+                          lambda c: {**c, "minSize": 2, "desiredSize": 2}),
+     {"eks-nodegroup-scale-to-zero"}),
+    ("gpu-cap-exceeded", "compute",
+     lambda rs: edit_both(find(rs, NODE_GROUP, "us-west-2-batch-l40s-spot"), "scalingConfig",
+                          lambda c: {**c, "maxSize": 64}),
+     {"eks-nodegroup-accelerator-cap"}),
+    ("ai100-taint-dropped", "compute",
+     lambda rs: set_both(find(rs, NODE_GROUP, "us-west-2-ai100"), "taints", []),
+     {"eks-nodegroup-accelerator-taint"}),
+    ("ai100-kubelet-taint-dropped", "compute",
+     lambda rs: edit_both(find(rs, LAUNCH_TEMPLATE, "eu-central-1-ai100"), "userData", without_kubelet_taints),
+     {"eks-nodegroup-accelerator-taint"}),
+    ("control-plane-logs-kept-forever", "compute",
+     lambda rs: drop_both(find(rs, LOG_GROUP, "eu-central-1-control-plane"), "retentionInDays"),
+     {"logs-log-group-retention"}),
+    ("control-plane-logs-without-customer-key", "compute",
+     lambda rs: drop_both(find(rs, LOG_GROUP, "us-west-2-control-plane"), "kmsKeyId"),
+     {"logs-log-group-kms-encrypted"}),
+    ("interruption-queue-unencrypted", "compute",
+     lambda rs: set_both(find(rs, "aws:sqs/queue:Queue"), "sqsManagedSseEnabled", False),
+     {"sqs-queue-encrypted"}),
+    ("interruption-queue-plain-http", "compute",
+     lambda rs: edit_both(find(rs, "aws:sqs/queuePolicy:QueuePolicy"), "policy",
+                          edit_policy(lambda st: [s for s in st if s["Sid"] != "DenyHTTP"])),
+     {"sqs-queue-tls-only"}),
+    ("team-role-reads-another-teams-access-point", "compute",
+     lambda rs: edit_both(find(rs, "aws:iam/rolePolicy:RolePolicy", "eu-central-1-tenancy-validation-reads-camera-frames"),
+                          "policy", edit_policy(lambda st: [
+                              {**s, "Resource": [r.replace("-validation", "-perception") for r in s["Resource"]]}
+                              if s["Sid"] == "CuratedRead" else s for s in st])),
+     {"iam-role-team-products-only"}),
+    ("karpenter-gpu-pool-untainted", "compute",
+     lambda rs: edit_both(find(rs, "kubernetes:karpenter.sh/v1:NodePool", "us-west-2-karpenter-batch-spot"), "spec",
+                          lambda spec: {**spec, "template": {**spec["template"],
+                                                             "spec": {**spec["template"]["spec"], "taints": []}}}),
+     {"eks-nodegroup-accelerator-taint"}),
+    ("karpenter-pool-any-instance-type", "compute",
+     lambda rs: edit_both(find(rs, "kubernetes:karpenter.sh/v1:NodePool", "eu-central-1-karpenter-batch-spot"), "spec",
+                          lambda spec: {**spec, "template": {**spec["template"], "spec": {
+                              **spec["template"]["spec"],
+                              "requirements": [r for r in spec["template"]["spec"]["requirements"]
+                                               if r["key"] != "node.kubernetes.io/instance-type"]}}}),
+     {"eks-nodegroup-instance-type-allowed", "eks-nodegroup-accelerator-cap"}),
+    ("lustre-grown-past-the-budget-cap", "compute",
+     lambda rs: set_both(find(rs, "aws:fsx/lustreFileSystem:LustreFileSystem", "us-west-2-lustre"), "storageCapacity", 12_000_000),
+     {"budgets-environment-worst-case-under-cap"}),
+    ("team-gpu-quota-beyond-its-budget", "compute",
+     lambda rs: edit_both(find(rs, "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue", "eu-central-1-kueue-perception"),
+                          "spec", with_gpu_quota("400")),
+     {"eks-nodegroup-team-gpu-worst-case-under-budget"}),
+    ("standard-ia-ten-days-before-expiry", "data",
+     lambda rs: edit_both(find(rs, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "hd-map-tiles-curated"),
+                          "rules", lifecycle_rules_edit(lambda r: {**r, "transitions": [{"days": 30, "storageClass": "STANDARD_IA"}],
+                                                                   "expiration": {"days": 40}} if r["id"] == "tiering" else r)),
+     {"s3-bucket-lifecycle-transition-pays-off"}),
+    ("account-budget-removed", "foundation",
+     lambda rs: remove(rs, find(rs, "aws:budgets/budget:Budget", "prod-data-budget")),
+     {"budgets-budget-every-account"}),
 ]  # fmt: skip
 
 

@@ -40,7 +40,7 @@ def test_every_rule_judged_something_in_some_environment(results):
     rules = [rule.name for rule in results["prod"].rules]
     unjudged = [name for name in rules if not any(r.judged_total(name) for r in results.values())]
     assert unjudged == []
-    assert len(rules) == 50
+    assert len(rules) == 73
 
 
 def test_every_stateful_resource_was_judged_for_protection(results, planned):

@@ -7,7 +7,9 @@ import re
 
 import pytest
 
+from components.eks_cluster import LOG_TYPES
 from components.lake_classes import LAKE_CLASSES
+from components.node_pools import FAMILIES, KINDS
 from mlplat.gate import CONFIG_DIR, PACK_DIR
 from mlplat.policy_docs import DOC, registry, render
 from stacks.providers import baseline_tags
@@ -30,13 +32,14 @@ def test_every_rule_module_is_in_the_registry_once():
     rules = registry().RULES
     names = [rule.name for rule in rules]
     assert sorted(names) == sorted(m.replace("_", "-") for m in modules)
-    assert len(set(names)) == len(names) == 50
+    assert len(set(names)) == len(names) == 73
 
 
 @pytest.mark.parametrize("rule", registry().RULES, ids=lambda rule: rule.name)
 def test_each_rule_is_named_described_rated_and_remediable(rule):
     assert re.fullmatch(
-        r"(aws|kms|s3|ecr|cloudtrail|organizations|iam|ec2)-[a-z0-9]+(-[a-z0-9]+)+", rule.name
+        r"(aws|kms|s3|ecr|cloudtrail|organizations|iam|ec2|eks|sqs|logs|budgets)-[a-z0-9]+(-[a-z0-9]+)+",
+        rule.name,
     )
     assert rule.description.startswith("Checks whether ") and rule.description.endswith(".")
     assert rule.severity is not None
@@ -73,16 +76,45 @@ def test_config_values_are_the_specs(environment):
     tags = list(baseline_tags(environment=environment, layer="x", owner="o", cost_center="c"))
     assert c["aws-provider-default-tags"]["requiredTags"] == tags
     assert c["aws-resource-required-tags"]["requiredTags"] == tags
+    assert c["eks-cluster-control-plane-logging"]["logTypes"] == list(LOG_TYPES)
+    assert c["iam-role-team-products-only"]["teams"] == sorted(env.teams)
+    assert c["eks-nodegroup-accelerator-taint"]["taintKeys"] == {
+        kind.accelerator: kind.taint[0] for kind in KINDS.values() if kind.accelerator
+    }
+    spot_first = c["eks-nodegroup-spot-first"]
+    assert spot_first["onDemandPoolKinds"] == [
+        name
+        for name, kind in KINDS.items()
+        if kind.accelerator in spot_first["accelerators"]
+        and not any("spot" in capacity for capacity in kind.capacities)
+    ]
 
 
-def test_environments_differ_only_in_the_nat_profile_and_dev_cost_levels():
+def test_the_packs_accelerator_table_is_node_pools():
+    """The pack keeps its own copy (rules/_compute.py says why); components/node_pools.py is the source."""
+    registry()  # the pack directory on sys.path, as the analyzer has it
+    from rules._compute import ACCELERATORS
+
+    accelerator = {family: kind.accelerator for kind in KINDS.values() for family in kind.families}
+    assert {name: (accelerator[name], dict(family.sizes)) for name, family in FAMILIES.items()} == {
+        name: (vendor, dict(sizes)) for name, (vendor, sizes) in ACCELERATORS.items()
+    }
+
+
+def test_environments_differ_only_in_nat_instance_types_accelerator_caps_and_dev_levels():
     dev, staging, prod = (config(e) for e in ENVIRONMENTS)
     advisory_in_dev = sorted(name for name, entry in dev.items() if entry["enforcementLevel"] == "advisory")
     assert advisory_in_dev == [
         "ec2-eip-associated", "ec2-vpc-endpoint-private-dns", "ec2-vpc-nat-gateway-count", "ec2-vpc-s3-gateway-endpoint",
         "s3-bucket-lifecycle-abort-multipart", "s3-bucket-lifecycle-attached", "s3-bucket-lifecycle-noncurrent-expiration",
-        "s3-bucket-tiering",
+        "s3-bucket-lifecycle-transition-pays-off", "s3-bucket-tiering",
     ]  # fmt: skip
     assert [n for n, e in prod.items() if e["enforcementLevel"] == "advisory"] == ["s3-bucket-tiering"]
-    strip = lambda c: {n: {k: v for k, v in e.items() if k != "strategy"} for n, e in c.items()}  # noqa: E731
+    per_environment = {"strategy", "instanceTypes", "maximum", "capUsd", "stackWorstCaseUsd", "usage", "zones",
+                       "teamBudgetsUsd"}  # fmt: skip
+    strip = lambda c: {n: {k: v for k, v in e.items() if k not in per_environment} for n, e in c.items()}  # noqa: E731
     assert strip(staging) == strip(prod)
+    # Only dev may run a cluster without deletion protection.
+    assert [n for c in (dev, staging, prod) for n, e in c.items() if e.get("required") is False] == [
+        "eks-cluster-deletion-protection"
+    ]

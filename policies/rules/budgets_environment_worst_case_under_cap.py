@@ -1,0 +1,55 @@
+"""budgets-environment-worst-case-under-cap: if every node pool ran at its max size all month, the
+environment's bill must still fit under the budget cap its spec sets (cost.budget.monthly_cap_usd).
+
+One stack is analyzed at a time, so the rule prices this stack's resources live with the project's
+cost model (mlplat.cost, mlplat/data/prices.yaml) and adds the other stacks' worst cases as last
+planned, which the config carries with the cap and the usage assumptions (all generated from the
+specs by `python -m mlplat.cost_policy`; docs/adr/0010-cost-model.md). Lines without a price
+("not found" in the table) cannot count; the message says how many there are.
+"""
+
+from __future__ import annotations
+
+from pulumi_policy import Severity
+
+from mlplat.cost_policy import BUDGET_RULE, stack_estimate, usd
+from rules._support import AWS_PROVIDER, COST_POLICY, default_tags, stack_rule
+
+
+def check(args, report_violation) -> None:
+    config = args.get_config()
+    layers = {
+        default_tags(r.provider).get("layer") for r in args.resources if r.resource_type != AWS_PROVIDER
+    }
+    if not args.resources or "org" in layers:
+        args.not_applicable("the organization's stack is shared by every environment and in no budget")
+    stack, estimate = stack_estimate(args.resources, config["usage"])
+    own = estimate.worst()
+    others = {name: float(value) for name, value in config["stackWorstCaseUsd"].items() if name != stack}
+    total, cap = own + sum(others.values()), float(config["capUsd"])
+    if total > cap:
+        unpriced = len(estimate.unpriced())
+        report_violation(
+            f"worst case {usd(total)} a month (every pool at max size for 730 h) is over the budget cap of "
+            f"{usd(cap)}: this stack {usd(own)}"
+            + (f" (+{unpriced} unpriced line(s))" if unpriced else "")
+            + f", the other {len(others)} stack(s) {usd(sum(others.values()))} as last planned"
+        )
+
+
+POLICY = stack_rule(
+    name=BUDGET_RULE,
+    description="Checks whether the environment's worst-case monthly cost (this stack priced live, every "
+    "node pool at max size for 730 hours, plus the other stacks' worst cases) stays under its budget cap.",
+    check=check,
+    severity=Severity.HIGH,
+    framework=COST_POLICY,
+    config={
+        "capUsd": {"type": "number", "exclusiveMinimum": 0},
+        "stackWorstCaseUsd": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
+        "usage": {"type": "object"},
+    },
+    remediation="Lower max sizes or limits of the node pools (or other resources) the message names, or raise "
+    "cost.budget.monthly_cap_usd in environments/<env>.yaml in a reviewed change; then regenerate the config "
+    "with `python -m mlplat.cost_policy` (`mlplat cost <env>` shows the lines).",
+)
