@@ -33,7 +33,7 @@ def _fail(lines: list[str], exit_code: int = INPUT_ERROR) -> None:
 
 @app.callback()
 def _root() -> None:
-    """Subcommands: plan, check."""
+    """Subcommands: plan, check, cost, prices, diff, diagram, preflight, audit, validate-manifest."""
 
 
 @app.command("plan")

@@ -200,10 +200,27 @@ class NodePoolFacts:
     accelerator: str | None
     limits: Mapping
     taints: list
+    pool: str
+    """The `mlplatform.io/pool` label of its nodes: a pool's spot and on-demand NodePools share it."""
+    kind: str | None
+    capacity_types: tuple[str, ...]
+    """What `karpenter.sh/capacity-type` allows; Karpenter launches on-demand only without it."""
+    weight: float
+    """Karpenter tries NodePools of higher weight first (0 when unset)."""
+    cluster: str
+    """The URN of its Kubernetes provider, which is bound to one cluster."""
 
     @property
     def name(self) -> str:
         return name_of(self.resource)
+
+
+def node_pool_capacity_types(spec: Mapping) -> tuple[str, ...]:
+    requirements = ((spec.get("template") or {}).get("spec") or {}).get("requirements") or []
+    for r in requirements:
+        if r and r.get("key") == "karpenter.sh/capacity-type" and r.get("operator") == "In":
+            return tuple(str(v) for v in as_list(r.get("values")))
+    return ("on-demand",)
 
 
 def node_pool_instance_types(spec: Mapping) -> tuple[str, ...] | None:
@@ -231,6 +248,11 @@ def karpenter_pools(stack: Stack) -> list[NodePoolFacts]:
                 accelerator=accelerator,
                 limits=spec.get("limits") or {},
                 taints=[t for t in (template.get("spec") or {}).get("taints") or [] if t],
+                pool=str(labels.get(POOL_LABEL) or name_of(pool)),
+                kind=str(labels[KIND_LABEL]) if labels.get(KIND_LABEL) else None,
+                capacity_types=node_pool_capacity_types(spec),
+                weight=number(spec.get("weight")) or 0,
+                cluster=pool.provider.urn if pool.provider is not None else "",
             )
         )
     return facts

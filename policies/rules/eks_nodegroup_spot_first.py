@@ -7,6 +7,11 @@ A pool is the node groups of one cluster with the same `mlplatform.io/pool` labe
 `mlplatform.io/pool-kind` label components/node_group.py sets (a group without it is judged as a
 batch pool). A managed node group has one capacity type, so a spot-first pool is a SPOT group and an
 ON_DEMAND group (components/node_pools.py `groups`).
+
+Karpenter NodePools are judged the same way, per cluster and pool label: a NodePool that may only
+launch on-demand nodes needs a spot NodePool of the same pool with a higher weight (Karpenter tries
+it first) and GPU limits at least as large. A NodePool allowing both capacity types is spot first
+already: Karpenter prefers spot when a NodePool allows it.
 """
 
 from __future__ import annotations
@@ -15,16 +20,19 @@ from collections import defaultdict
 
 from pulumi_policy import Severity
 
-from rules._compute import node_groups
-from rules._support import COST_POLICY, Stack, stack_rule
+from rules._compute import ACCELERATOR_RESOURCES, karpenter_pools, node_groups
+from rules._support import COST_POLICY, Stack, number, stack_rule
 
 
 def check(args, report_violation) -> None:
     config = args.get_config()
     on_demand_kinds, accelerators = config["onDemandPoolKinds"], config["accelerators"]
-    groups = [g for g in node_groups(Stack(args.resources)) if g.accelerator in accelerators]
-    if not groups:
-        args.not_applicable(f"the stack has no {' or '.join(accelerators)} node group")
+    stack = Stack(args.resources)
+    groups = [g for g in node_groups(stack) if g.accelerator in accelerators]
+    nodepools = [p for p in karpenter_pools(stack) if p.accelerator in accelerators]
+    if not groups and not nodepools:
+        args.not_applicable(f"the stack has no {' or '.join(accelerators)} node group or NodePool")
+    _check_nodepools(nodepools, on_demand_kinds, accelerators, report_violation)
     pools = defaultdict(list)
     for group in groups:
         pools[group.cluster, group.pool].append(group)
@@ -57,10 +65,44 @@ def check(args, report_violation) -> None:
                 )
 
 
+def _check_nodepools(nodepools, on_demand_kinds, accelerators, report_violation) -> None:
+    pools = defaultdict(list)
+    for nodepool in nodepools:
+        pools[nodepool.cluster, nodepool.pool].append(nodepool)
+    for (_, pool), members in sorted(pools.items()):
+        kind = members[0].kind or "unlabelled"
+        if kind in on_demand_kinds:
+            continue
+        spot = [p for p in members if "spot" in p.capacity_types]
+        for nodepool in members:
+            if "spot" in nodepool.capacity_types:
+                continue
+            preferred = [p for p in spot if p.weight > nodepool.weight]
+            if not preferred:
+                report_violation(
+                    f"Karpenter pool {pool} ({kind}): NodePool {nodepool.name} launches on-demand nodes only, "
+                    f"and no spot NodePool of the pool has a higher weight than its {int(nodepool.weight)}, "
+                    "so Karpenter may not try spot first",
+                    nodepool.resource.urn,
+                )
+                continue
+            for accelerator in accelerators:
+                resource = ACCELERATOR_RESOURCES[accelerator]
+                fallback = number(nodepool.limits.get(resource)) or 0
+                spot_limit = sum(number(p.limits.get(resource)) or 0 for p in preferred)
+                if fallback > spot_limit:
+                    report_violation(
+                        f"Karpenter pool {pool} ({kind}): the on-demand NodePool {nodepool.name} may launch "
+                        f"{int(fallback)} {resource}, more than its spot NodePools ({int(spot_limit)})",
+                        nodepool.resource.urn,
+                    )
+
+
 POLICY = stack_rule(
     name="eks-nodegroup-spot-first",
     description="Checks whether every GPU pool outside the configured training kinds has a SPOT node group, "
-    "with on-demand only as a fallback no larger than its spot capacity and no Capacity Block.",
+    "with on-demand only as a fallback no larger than its spot capacity and no Capacity Block, and whether "
+    "every such Karpenter pool tries a spot NodePool first (higher weight, limits at least the fallback's).",
     check=check,
     severity=Severity.MEDIUM,
     framework=COST_POLICY,

@@ -382,6 +382,10 @@ MUTATIONS: list[tuple[str, str, Callable[[list[dict]], None], set[str]]] = [
                               "requirements": [r for r in spec["template"]["spec"]["requirements"]
                                                if r["key"] != "node.kubernetes.io/instance-type"]}}}),
      {"eks-nodegroup-instance-type-allowed", "eks-nodegroup-accelerator-cap"}),
+    ("karpenter-on-demand-tried-before-spot", "compute",
+     lambda rs: edit_both(find(rs, "kubernetes:karpenter.sh/v1:NodePool", "us-west-2-karpenter-batch-on-demand"), "spec",
+                          lambda spec: {**spec, "weight": 100}),
+     {"eks-nodegroup-spot-first"}),
     ("lustre-grown-past-the-budget-cap", "compute",
      lambda rs: set_both(find(rs, "aws:fsx/lustreFileSystem:LustreFileSystem", "us-west-2-lustre"), "storageCapacity", 12_000_000),
      {"budgets-environment-worst-case-under-cap"}),

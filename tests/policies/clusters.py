@@ -130,10 +130,17 @@ def karpenter_pool(
     instance_types: list[str] | None = None,
     gpus: int | None = 16,
     taint: bool = True,
-    capacity: str = "spot",
+    capacity: str | list[str] | None = "spot",
+    weight: int | None = None,
+    kind: str = "nvidia-batch",
 ) -> None:
-    """A Karpenter NodePool as components/karpenter_pools.py builds it: listed types, limits, the GPU taint."""
-    requirements = [{"key": "karpenter.sh/capacity-type", "operator": "In", "values": [capacity]}]
+    """A Karpenter NodePool as components/karpenter_pools.py builds it: listed types, limits, the GPU taint.
+
+    `capacity` None leaves out the capacity-type requirement (Karpenter then launches on-demand only)."""
+    capacities = [capacity] if isinstance(capacity, str) else capacity
+    requirements = (
+        [{"key": "karpenter.sh/capacity-type", "operator": "In", "values": capacities}] if capacities else []
+    )
     if instance_types is not None:
         requirements.append(
             {"key": "node.kubernetes.io/instance-type", "operator": "In", "values": instance_types}
@@ -144,7 +151,13 @@ def karpenter_pool(
     spec = {
         "limits": limits,
         "template": {
-            "metadata": {"labels": {"mlplatform.io/accelerator": "nvidia", "mlplatform.io/pool": "batch"}},
+            "metadata": {
+                "labels": {
+                    "mlplatform.io/accelerator": "nvidia",
+                    "mlplatform.io/pool": "batch",
+                    "mlplatform.io/pool-kind": kind,
+                }
+            },
             "spec": {
                 "requirements": requirements,
                 "taints": [{"key": "nvidia.com/gpu", "value": "true", "effect": "NoSchedule"}]
@@ -153,4 +166,6 @@ def karpenter_pool(
             },
         },
     }
+    if weight is not None:
+        spec["weight"] = weight
     stack.add(NODE_POOL, name, {"apiVersion": "karpenter.sh/v1", "kind": "NodePool", "spec": spec})
