@@ -402,16 +402,17 @@ class NodeGroupSpec(Frozen):
 
 
 class TeamQuotaSpec(Frozen):
-    """What one team may use in a cluster: its namespace's ResourceQuota and its Kueue ClusterQueue."""
+    """What one team is guaranteed in a cluster: the nominal quotas of its Kueue ClusterQueue. Teams share
+    one cohort and borrow idle quota; the namespace's ResourceQuota is the cohort's total (ADR 0009)."""
 
     nvidia_gpus: Annotated[int, Field(ge=0, le=10000)] = 0
     """NVIDIA GPUs (`nvidia.com/gpu`) the team is guaranteed (Kueue nominal quota); more may be borrowed."""
     qaic_devices: Annotated[int, Field(ge=0, le=10000)] = 0
     """Qualcomm Cloud AI 100 devices (`qualcomm.com/qaic`) the team is guaranteed."""
     cpu: Annotated[int, Field(ge=1, le=100000)]
-    """vCPUs the team's pods may request in total."""
+    """vCPUs the team is guaranteed (Kueue nominal quota)."""
     memory_gib: Annotated[int, Field(ge=1, le=1000000)]
-    """Memory (GiB) the team's pods may request in total."""
+    """Memory (GiB) the team is guaranteed (Kueue nominal quota)."""
 
 
 CHART_VERSION = r"^\d+\.\d+\.\d+$"
