@@ -4,8 +4,10 @@ Reads an inventory written by `mlplat plan` and, for each of its stacks in the s
 `mlplat.synth.synthesize` (the same `RecordingMonitor` and fake cloud the plan uses) on a
 program that only constructs resources:
 
-- one `pulumi.CustomResource(type, name, {})` per custom resource of the stack, same type token,
-  no properties, no parent, no provider, no dependencies;
+- one `pulumi.CustomResource(type, name, props)` per custom resource of the stack, same type token,
+  no parent, no provider, no dependencies; `props` are only the resource's top-level string inputs
+  from the inventory, plain values, because the fake cloud derives ids from names (a cluster's node
+  group id is `<clusterName>:<nodeGroupName>`);
 - one `pulumi.ProviderResource(package, name, {})` per provider (`pulumi:providers:<package>`);
 - one `pulumi.StackReference(name, stack_name=...)` per stack reference, answered from the
   (empty) outputs of the floor's own earlier stacks, as the plan answers them;
@@ -72,7 +74,8 @@ def make_program(resources: list[dict[str, Any]]):
             elif type_.startswith(PROVIDER_PREFIX):
                 pulumi.ProviderResource(type_.removeprefix(PROVIDER_PREFIX), name, {})
             else:
-                pulumi.CustomResource(type_, name, {})
+                names_only = {k: v for k, v in (resource.get("inputs") or {}).items() if isinstance(v, str)}
+                pulumi.CustomResource(type_, name, names_only)
 
     return program
 
