@@ -559,12 +559,17 @@ def test_end_to_end_the_cost_of_the_change(pool_on_demand):
     assert line["items_changed"] is True  # spot node-hours became on-demand node-hours
     # the model splits a pool's hours between its node group and Karpenter's pools: both may move
     assert {x["key"].split(":", 1)[0] for x in cost["lines"]} == {"compute"}
-    if line["head_unpriced"]:
-        pytest.xfail(
-            "the price table has no on-demand price for the batch pool's instance types yet: "
-            f"{line['head_unpriced']} unpriced line(s), so the delta cannot be checked"
-        )
-    assert line["delta"] > 0 and cost["delta"] == pytest.approx(line["delta"], abs=0.01)
+    assert line["base_unpriced"] == line["head_unpriced"] == 0
+    # By hand, from mlplat/data/prices.yaml and dev's usage: 300 GPU-hours on g6e.xlarge (1 GPU) at
+    # 0.7 utilization = 428.571 node-hours; on-demand $2.327/h in eu-central-1, spot 56 % less =
+    # $1.02388/h. Base: the node group and Karpenter's batch NodePool are both spot, 2 nodes max
+    # each, so 214.286 h each = $219.40 each. Head: an on-demand group next to a spot NodePool is
+    # the pool's on-demand fallback: on_demand_share 0.1 of the hours on it (42.857 h x $2.327 =
+    # $99.73), 0.9 on the spot NodePool (385.714 h x $1.02388 = $394.93).
+    assert line["delta"] == pytest.approx(99.73 - 219.40, abs=0.01)
+    [karpenter] = [x for x in cost["lines"] if x["key"] == "compute: eu-central-1-karpenter"]
+    assert karpenter["delta"] == pytest.approx(394.93 - 219.40, abs=0.01)
+    assert cost["delta"] == pytest.approx(55.85, abs=0.01)
 
 
 def test_end_to_end_the_diagram_marks_the_changed_pool(pool_on_demand):

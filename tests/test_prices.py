@@ -31,14 +31,14 @@ def test_every_row_names_a_source_and_a_date_and_every_item_has_every_region():
 
 
 def test_a_gap_in_the_research_is_a_missing_price_not_a_number():
-    assert TABLE.quote("s3.storage.GLACIER_IR", "eu-central-1") == prices.Missing(
-        "s3.storage.GLACIER_IR", "eu-central-1", "not found"
+    assert TABLE.quote("s3.storage.INTELLIGENT_TIERING.FREQUENT", "eu-central-1") == prices.Missing(
+        "s3.storage.INTELLIGENT_TIERING.FREQUENT", "eu-central-1", "not found"
     )
     assert str(TABLE.quote("ec2.on_demand.p5.48xlarge", "eu-central-1")) == (
         "ec2.on_demand.p5.48xlarge in eu-central-1: not found (not offered in eu-central-1)"
     )
     assert TABLE.quote("ec2.on_demand.x9.huge", "us-east-1").reason == "no such item in the price table"
-    assert TABLE.quote("kms.key", "us-east-1").reason == "not found"  # the research has no KMS price
+    assert TABLE.quote("ecr.storage", "us-west-2").reason == "not found"  # no source has an Oregon figure
 
 
 @pytest.mark.parametrize(
@@ -101,10 +101,10 @@ def test_the_table_survives_a_dump():
 
 
 def small_table() -> prices.PriceTable:
-    """Three rows of us-west-2: an EC2 price and a KMS price the research lacks, and S3 Standard (not queried)."""
+    """Three rows of us-west-2: an EC2 price and an ECR price the table lacks, and S3 Standard (not queried)."""
     rows = [
         TABLE.rows[item, "us-west-2"]
-        for item in ("ec2.on_demand.p5.48xlarge", "kms.key", "s3.storage.STANDARD")
+        for item in ("ec2.on_demand.p5.48xlarge", "ecr.storage", "s3.storage.STANDARD")
     ]
     return prices.PriceTable(
         prices.PriceFile(
@@ -140,13 +140,13 @@ def test_refresh_takes_what_the_price_list_answers_and_keeps_the_rest():
             {"ServiceCode": "AmazonEC2", "Filters": ANY, "MaxResults": 10},
         )
         stub.add_response(
-            "get_products", {"PriceList": []}, {"ServiceCode": "awskms", "Filters": ANY, "MaxResults": 10}
+            "get_products", {"PriceList": []}, {"ServiceCode": "AmazonECR", "Filters": ANY, "MaxResults": 10}
         )
         document, log = prices.refresh(small_table(), client, today=lambda: datetime.date(2026, 9, 1))
         stub.assert_no_pending_responses()
-    p5, kms, standard = document.prices
+    p5, ecr, standard = document.prices
     assert (p5.usd, p5.source, p5.date) == (55.04, "aws-price-list", "2026-08-01")
-    assert kms == TABLE.rows["kms.key", "us-west-2"] and not kms.found
+    assert ecr == TABLE.rows["ecr.storage", "us-west-2"] and not ecr.found
     assert standard == TABLE.rows["s3.storage.STANDARD", "us-west-2"]
     assert log == ["ec2.on_demand.p5.48xlarge us-west-2: not found -> 55.04"]
     assert document.sources["aws-price-list"].title.endswith("read 2026-09-01")
