@@ -46,7 +46,7 @@ def test_every_account_needs_a_budget_and_only_the_environments(environments):
         f"{PROD}: cost.budget.accounts: {{dev-ml, log-archive, prod-data, prod-training}}: every account of the "
         "environment needs a budget; missing: prod-registry",
         f"{PROD}: cost.budget.accounts.prod-data.monthly_usd: 5000000.0: an account's budget fits in the "
-        "environment's cap (1,200,000)",
+        "environment's cap (2,000,000)",
         f"{PROD}: cost.budget.accounts.dev-ml: 'dev-ml': not an account of this environment; allowed: prod-data, "
         "prod-training, prod-registry, log-archive",
     ]
