@@ -1,4 +1,5 @@
-"""What the components that create Kubernetes objects share: labels, tolerations, raw objects.
+"""What the components that create Kubernetes objects share: labels, tolerations, a team's namespace
+and quota, raw objects.
 
 Kubernetes objects get no AWS tags; the one label set here says what they belong to and that
 Pulumi manages them (a `kubectl edit` is overwritten by the next deploy).
@@ -7,15 +8,41 @@ Pulumi manages them (a `kubectl edit` is overwritten by the next deploy).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import node_group, node_pools
 
 MANAGED = {"app.kubernetes.io/part-of": "mlplatform", "app.kubernetes.io/managed-by": "pulumi"}
 SYSTEM_NAMESPACE = "kube-system"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TeamQuota:
+    """What a team's jobs may use in a cluster: the nominal quotas of its Kueue ClusterQueue
+    (components/kueue.py) or the hard limits of its namespace's ResourceQuota (components/team_tenancy.py)."""
+
+    nvidia_gpus: int = 0
+    qaic_devices: int = 0
+    cpu: int
+    memory_gib: int
+
+    def hard(self) -> dict[str, str]:
+        """The limits as a ResourceQuota's `spec.hard`."""
+        return {
+            "requests.cpu": str(self.cpu),
+            "requests.memory": f"{self.memory_gib}Gi",
+            "requests.nvidia.com/gpu": str(self.nvidia_gpus),
+            "requests.qualcomm.com/qaic": str(self.qaic_devices),
+        }
+
+
+def team_namespace(team: str) -> str:
+    """The namespace of a team's jobs, `team-<key>` (created by components/team_tenancy.py)."""
+    return f"team-{team}"
 
 
 def labels(component: str, *layers: Mapping[str, str]) -> dict[str, str]:
@@ -56,5 +83,6 @@ class RawObject(pulumi.CustomResource):
         self, name: str, manifest: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None
     ) -> None:
         token = f"kubernetes:{manifest['apiVersion']}:{manifest['kind']}"
-        version = pulumi.ResourceOptions(version=k8s._utilities.get_version())
-        super().__init__(token, name, dict(manifest), pulumi.ResourceOptions.merge(opts, version))
+        # The kubernetes provider plugin of the installed SDK, as the SDK's own resources ask for it.
+        plugin = pulumi.ResourceOptions(version=version("pulumi_kubernetes"))
+        super().__init__(token, name, dict(manifest), pulumi.ResourceOptions.merge(opts, plugin))

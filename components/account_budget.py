@@ -24,6 +24,8 @@ from components._validation import Problems
 
 MAX_EMAIL_SUBSCRIBERS = 10
 MAX_NOTIFICATIONS = 10
+BUDGET_NAME_MAX = 100 - len("-team-") - 32
+"""AWS Budgets names take 100 characters; a team budget appends `-team-<team>` (a team key: up to 32)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -73,8 +75,12 @@ class AccountBudgetArgs:
                 )
         if len(self.subscribers) > MAX_EMAIL_SUBSCRIBERS:
             problems.add("subscribers", list(self.subscribers), f"at most {MAX_EMAIL_SUBSCRIBERS} addresses")
-        if not 1 <= len(self.budget_name) <= 100 - len("-team-") - 32:
-            problems.add("budget_name", self.budget_name, "1 to 62 characters (team budgets append a suffix)")
+        if not 1 <= len(self.budget_name) <= BUDGET_NAME_MAX:
+            problems.add(
+                "budget_name",
+                self.budget_name,
+                f"1 to {BUDGET_NAME_MAX} characters (team budgets append a suffix)",
+            )
         problems.raise_if_any()
 
 

@@ -17,7 +17,34 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components import _formats
 from components._validation import Problems
+
+
+def tag_key_problem(key: str) -> str | None:
+    """Why a key cannot be activated, or None: a user-defined tag key, not AWS's `aws:` prefix."""
+    if key.lower().startswith("aws:"):
+        return "aws: is AWS's own prefix; a user-defined tag key does not start with it"
+    if not _formats.matches(_formats.TAG_KEY, key):
+        return "a tag key: 1 to 128 letters, digits, spaces and _ . : / = + - @"
+    return None
+
+
+def resource_suffix(key: str) -> str:
+    """The part of a key's resource name that names it: lower case, every run of other characters than
+    a-z, 0-9 and - made one -. Two keys with the same suffix (`Team`, `team`) would be one resource."""
+    return re.sub(r"[^a-z0-9-]+", "-", key.lower())
+
+
+def suffix_collisions(tag_keys: Sequence[str]) -> dict[int, int]:
+    """Index of each key whose resource suffix an earlier key has already -> the index of that earlier key."""
+    first: dict[str, int] = {}
+    found = {}
+    for i, key in enumerate(tag_keys):
+        j = first.setdefault(resource_suffix(key), i)
+        if j != i:
+            found[i] = j
+    return found
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -28,10 +55,17 @@ class CostAllocationTagsArgs:
     def __post_init__(self) -> None:
         problems = Problems("CostAllocationTags")
         for i, key in enumerate(self.tag_keys):
-            if not re.fullmatch(r"[\w.:/=+\-@ ]{1,128}", key) or key.lower().startswith("aws:"):
+            if tag_key_problem(key) is not None:
                 problems.add(f"tag_keys[{i}]", key, "a user-defined tag key (1 to 128 characters, not aws:)")
         if len(set(self.tag_keys)) != len(self.tag_keys):
             problems.add("tag_keys", list(self.tag_keys), "each key once")
+        else:
+            for i, j in suffix_collisions(self.tag_keys).items():
+                problems.add(
+                    f"tag_keys[{i}]",
+                    self.tag_keys[i],
+                    f"a key whose resource name differs from tag_keys[{j}] ({self.tag_keys[j]!r})",
+                )
         problems.raise_if_any()
 
 
@@ -44,7 +78,7 @@ class CostAllocationTags(pulumi.ComponentResource):
         super().__init__("mlplatform:org:CostAllocationTags", name, None, opts)
         self.tags = {
             key: aws.costexplorer.CostAllocationTag(
-                f"{name}-{re.sub(r'[^a-z0-9-]+', '-', key.lower())}",
+                f"{name}-{resource_suffix(key)}",
                 tag_key=key,
                 status="Active",
                 opts=pulumi.ResourceOptions(parent=self),

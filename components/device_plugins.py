@@ -9,14 +9,13 @@ pools set (components/node_pools.py `labels`) and tolerates only their taint.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components import _kubernetes, node_pools
+from components import _formats, _kubernetes, node_pools
 from components._validation import Problems
 
 NVIDIA_CHART = "nvidia-device-plugin"
@@ -24,8 +23,6 @@ NVIDIA_REPOSITORY = "https://nvidia.github.io/k8s-device-plugin"
 QUALCOMM_NAME = "qualcomm-device-plugin"
 KUBELET_PLUGINS = "/var/lib/kubelet/device-plugins"
 """Where kubelet's device-plugin socket lives: each plugin registers there."""
-CHART_VERSION = re.compile(r"\d+\.\d+\.\d+")
-IMAGE = re.compile(r"[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+(:[A-Za-z0-9._-]+|@sha256:[0-9a-f]{64})")
 
 
 def node_selector(kind: str) -> dict[str, str]:
@@ -58,9 +55,11 @@ class DevicePluginsArgs:
         problems = Problems("DevicePlugins")
         if self.nvidia_chart_version is None and self.qualcomm_image is None:
             problems.add("nvidia_chart_version", None, "a chart version, or qualcomm_image, or both")
-        if self.nvidia_chart_version is not None and not CHART_VERSION.fullmatch(self.nvidia_chart_version):
+        if self.nvidia_chart_version is not None and not _formats.matches(
+            _formats.CHART_VERSION, self.nvidia_chart_version
+        ):
             problems.add("nvidia_chart_version", self.nvidia_chart_version, "a pinned chart version X.Y.Z")
-        if self.qualcomm_image is not None and not IMAGE.fullmatch(self.qualcomm_image):
+        if self.qualcomm_image is not None and not _formats.matches(_formats.IMAGE, self.qualcomm_image):
             problems.add(
                 "qualcomm_image", self.qualcomm_image, "an image pinned by tag or digest: registry/path:tag"
             )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import _cidr, _iam, _tags
+from components import _cidr, _formats, _iam, _tags
 from components._validation import Problems
 from components.node_group import ClusterAttachment, NodeGroup, NodeGroupArgs
 
@@ -37,8 +37,6 @@ EBS_GRANT_OPERATIONS = (
     "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKeyWithoutPlaintext",
     "DescribeKey", "CreateGrant",
 )  # fmt: skip
-KUBERNETES_VERSION = re.compile(r"1\.\d{2}")
-ADDON_VERSION = re.compile(r"v\d+\.\d+\.\d+-eksbuild\.\d+")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -84,7 +82,7 @@ class EksClusterArgs:
         problems = Problems("EksCluster")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}", self.cluster_name):
             problems.add("cluster_name", self.cluster_name, "1 to 100 letters, digits, - and _")
-        if not KUBERNETES_VERSION.fullmatch(self.kubernetes_version):
+        if not _formats.matches(_formats.KUBERNETES_VERSION, self.kubernetes_version):
             problems.add("kubernetes_version", self.kubernetes_version, 'a minor version such as "1.34"')
         if len(self.subnet_ids) < 2:
             problems.add(
@@ -92,7 +90,7 @@ class EksClusterArgs:
             )
         for addon in ADDONS:
             version = self.addon_versions.get(addon)
-            if version is None or not ADDON_VERSION.fullmatch(version):
+            if version is None or not _formats.matches(_formats.ADDON_VERSION, version):
                 problems.add(f"addon_versions.{addon}", version, "a pinned version vX.Y.Z-eksbuild.N")
         for addon in self.addon_versions:
             if addon not in ADDONS:

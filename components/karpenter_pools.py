@@ -8,7 +8,6 @@ Karpenter provisions only what `node_pools.KARPENTER_KINDS` allows: GPU batch an
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components import _kubernetes, _tags, node_pools
+from components import _formats, _kubernetes, _tags, node_pools
 from components._validation import Problems
 
 CHART_REPOSITORY = "oci://public.ecr.aws/karpenter"
@@ -24,9 +23,6 @@ NODE_CLASS_API = "karpenter.k8s.aws/v1"
 NODE_POOL_API = "karpenter.sh/v1"
 CAPACITY_TYPES = {"spot": "spot", "on_demand": "on-demand"}
 """Spec field -> `karpenter.sh/capacity-type` value (and NodePool name suffix)."""
-AMI_ALIAS = re.compile(r"al2023@v\d{8}")
-DURATION = re.compile(r"(([0-9]+(s|m|h))+|Never)")
-CHART_VERSION = re.compile(r"\d+\.\d+\.\d+")
 CONTROLLER_RESOURCES = {"cpu": "1", "memory": "1Gi"}
 """Requests and limits of each controller replica, as Karpenter's getting-started sizes them."""
 
@@ -98,9 +94,9 @@ class KarpenterPoolsArgs:
 
     def __post_init__(self) -> None:
         problems = Problems("KarpenterPools")
-        if not CHART_VERSION.fullmatch(self.chart_version):
+        if not _formats.matches(_formats.CHART_VERSION, self.chart_version):
             problems.add("chart_version", self.chart_version, "a pinned chart version X.Y.Z")
-        if not AMI_ALIAS.fullmatch(self.ami_alias):
+        if not _formats.matches(_formats.AMI_ALIAS, self.ami_alias):
             problems.add(
                 "ami_alias", self.ami_alias, "a pinned AL2023 release al2023@vYYYYMMDD (not @latest)"
             )
@@ -118,9 +114,10 @@ class KarpenterPoolsArgs:
                 problems.add(f"{at}.{problem.path}", problem.value, problem.message)
             if pool.on_demand is not None and pool.on_demand.weight >= pool.spot.weight:
                 problems.add(f"{at}.on_demand.weight", pool.on_demand.weight, "below the spot weight")
-            for capacity in (pool.spot, pool.on_demand):
-                if capacity is not None and not 1 <= capacity.weight <= 100:
-                    problems.add(f"{at}.weight", capacity.weight, "1 to 100")
+            for capacity in CAPACITY_TYPES:
+                limits = getattr(pool, capacity)
+                if limits is not None and not 1 <= limits.weight <= 100:
+                    problems.add(f"{at}.{capacity}.weight", limits.weight, "1 to 100")
             if pool.consolidation_policy not in ("WhenEmpty", "WhenEmptyOrUnderutilized"):
                 problems.add(
                     f"{at}.consolidation_policy",
@@ -128,7 +125,7 @@ class KarpenterPoolsArgs:
                     "WhenEmpty or WhenEmptyOrUnderutilized",
                 )
             for name in ("consolidate_after", "expire_after"):
-                if not DURATION.fullmatch(getattr(pool, name)):
+                if not _formats.matches(_formats.KARPENTER_DURATION, getattr(pool, name)):
                     problems.add(
                         f"{at}.{name}", getattr(pool, name), "a duration such as 10m or 720h, or Never"
                     )

@@ -12,7 +12,6 @@ A job's GPUs count against its team's quota whichever NVIDIA pool runs them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +19,8 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components import _kubernetes, node_pools
+from components import _formats, _kubernetes, node_pools
+from components._kubernetes import TeamQuota, team_namespace
 from components._validation import Problems
 
 CHART = "oci://registry.k8s.io/kueue/charts/kueue"
@@ -30,7 +30,6 @@ NAMESPACE = "kueue-system"
 LOCAL_QUEUE = "default"
 """Name of each team's LocalQueue: Kueue's LocalQueueDefaulting (beta, on) uses the queue named
 `default` for jobs that name none, so a job manifest works in every team's namespace."""
-CHART_VERSION = re.compile(r"\d+\.\d+\.\d+")
 FLAVOR_KINDS = {"nvidia": "nvidia-batch", "qualcomm": "qualcomm-ai100"}
 """Accelerator -> a pool kind carrying it (its taint and accelerator label are the flavor's)."""
 PRIORITIES = {
@@ -39,19 +38,6 @@ PRIORITIES = {
 }
 """Priority class -> (value, description): a Kueue WorkloadPriorityClass (admission and preemption
 order among queued jobs) and a Kubernetes PriorityClass `mlplatform-<name>` (the pods' order)."""
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class TeamQuota:
-    nvidia_gpus: int = 0
-    qaic_devices: int = 0
-    cpu: int
-    memory_gib: int
-
-
-def team_namespace(team: str) -> str:
-    """The namespace of a team's jobs (created by the tenancy component)."""
-    return f"team-{team}"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -64,12 +50,12 @@ class KueueArgs:
     """Accelerators the cluster has pools of (nvidia, qualcomm): each gets a ResourceFlavor."""
     namespaces: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Team -> its namespace's name; an Output of the Namespace orders the LocalQueue after it.
-    Omitted teams: `team-<key>`."""
+    Omitted teams: `team_namespace(key)` (`team-<key>`)."""
     replicas: int = 1
 
     def __post_init__(self) -> None:
         problems = Problems("Kueue")
-        if not CHART_VERSION.fullmatch(self.chart_version):
+        if not _formats.matches(_formats.CHART_VERSION, self.chart_version):
             problems.add("chart_version", self.chart_version, "a pinned chart version X.Y.Z")
         if not self.teams:
             problems.add("teams", {}, "at least one team: each gets a ClusterQueue")

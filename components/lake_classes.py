@@ -188,3 +188,7 @@ def zone_problems(
                     f"{', '.join(residency_regions)}",
                 )
     return problems
+
+
+PERSONAL_DATA_STAYS = "personal data is never read from the training account: the keys of personal classes admit only the data account (stacks/foundation.py), and training reads anonymized zones"
+"""Why no team role or file system in the training account reads personal data (ADR 0009)."""

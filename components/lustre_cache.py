@@ -22,14 +22,14 @@ Design and the constraints it rests on: docs/adr/0009-team-tenancy-and-lustre.md
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components import _kubernetes
+from components import _formats, _kubernetes, lake_classes
 from components._validation import Problems
 from components.lustre_access import fsx_s3_role_arn
 
@@ -52,7 +52,6 @@ STORAGE_CLASS = "fsx-lustre-snapshots"
 CLAIM = "lustre-snapshots"
 MAINTENANCE_WINDOW = "7:02:00"
 """Sunday 02:00 UTC: the file servers are patched when the fewest jobs read."""
-ADDON_VERSION = re.compile(r"v\d+\.\d+\.\d+-eksbuild\.\d+")
 
 
 def storage_gib(tib: float) -> int:
@@ -98,7 +97,6 @@ class LustreCacheArgs:
     throughput_per_tib: int
     log_retention_days: int
     links: Mapping[str, SnapshotLinkArgs]
-    residency_regions: Sequence[str]
     grant_providers: Mapping[str, pulumi.ProviderResource]
     """Training-account provider per key region: a KMS grant is made in the key's region."""
     csi_driver_version: str
@@ -121,12 +119,11 @@ class LustreCacheArgs:
                 "links", sorted(self.links), f"1 to {MAX_DRAS} products (data repository associations)"
             )
         for product, link in self.links.items():
-            if link.personal_data and self.region not in self.residency_regions:
+            if link.personal_data:
                 problems.add(
                     f"links.{product}",
                     product,
-                    f"its snapshots hold personal data; a file system in {self.region} may not cache them "
-                    f"(GDPR residency: {', '.join(self.residency_regions)})",
+                    f"its snapshots hold personal data; {lake_classes.PERSONAL_DATA_STAYS}",
                 )
             if link.region not in self.grant_providers:
                 problems.add(
@@ -134,7 +131,7 @@ class LustreCacheArgs:
                     link.region,
                     f"a region of grant_providers: {', '.join(self.grant_providers)}",
                 )
-        if not ADDON_VERSION.fullmatch(self.csi_driver_version):
+        if not _formats.matches(_formats.ADDON_VERSION, self.csi_driver_version):
             problems.add("csi_driver_version", self.csi_driver_version, "a pinned version vX.Y.Z-eksbuild.N")
         problems.raise_if_any()
 
@@ -198,7 +195,7 @@ class LustreCache(pulumi.ComponentResource):
             name=pulumi.Output.concat("/aws/fsx/lustre/", args.cluster_name),
             retention_in_days=args.log_retention_days,
             kms_key_id=args.kms_key_arn,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
         )
         gib = storage_gib(args.storage_tib)
         self.file_system = aws.fsx.LustreFileSystem(

@@ -167,6 +167,12 @@ def family(instance_type: str) -> str:
     return instance_type.split(".", 1)[0]
 
 
+def known_instance_type(instance_type: str) -> bool:
+    """Whether the table knows the type (its family and size): only then are its accelerators known."""
+    name, _, size = instance_type.partition(".")
+    return name in FAMILIES and size in FAMILIES[name].sizes
+
+
 def accelerators(instance_type: str) -> int:
     """GPUs or AI 100 cards per instance of a known type."""
     name, _, size = instance_type.partition(".")

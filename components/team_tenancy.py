@@ -11,7 +11,9 @@ Design and the reasons behind each limit: docs/adr/0009-team-tenancy-and-lustre.
   so that the quota never rejects the pods of a workload Kueue admitted on borrowed quota; LimitRange:
   default requests and a memory limit for containers that state none.
 - NetworkPolicy: default deny in both directions, then only what a job needs (its own namespace,
-  DNS, the Pod Identity agent, HTTPS to AWS endpoints).
+  DNS, the Pod Identity agent, and TCP 443 to any address except link-local 169.254.0.0/16). The
+  443 rule is meant for AWS endpoints and the API server, but NetworkPolicy cannot name S3's prefix
+  list, so it also admits any internet host on 443 that the VPC's NAT reaches (ADR 0009).
 - ServiceAccount `jobs` bound by an EKS Pod Identity association to the team's role, which carries
   the tag `team=<key>` that the lake's access points admit (components/data_product.py).
 - Scratch: one bucket per cluster (training account, the cluster's region, the platform key, a short
@@ -30,6 +32,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from components import _iam, _kubernetes, lake_classes, product_access, tiering
+from components._kubernetes import TeamQuota, team_namespace
 from components._validation import Problems
 from components.eks_cluster import pod_identity_trust
 from components.lake_bucket import LakeBucket, LakeBucketArgs
@@ -54,24 +57,6 @@ SCRATCH_EXPIRY_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
-class TeamQuota:
-    """Hard limits of a team namespace's ResourceQuota."""
-
-    nvidia_gpus: int
-    qaic_devices: int
-    cpu: int
-    memory_gib: int
-
-    def hard(self) -> dict[str, str]:
-        return {
-            "requests.cpu": str(self.cpu),
-            "requests.memory": f"{self.memory_gib}Gi",
-            "requests.nvidia.com/gpu": str(self.nvidia_gpus),
-            "requests.qualcomm.com/qaic": str(self.qaic_devices),
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class ProductFacts:
     """What the spec says about a data product: who may read which zone, and which zones hold personal data."""
 
@@ -79,6 +64,11 @@ class ProductFacts:
     consumers: Sequence[str]
     personal_zones: Mapping[str, bool]
     """Zone -> whether its data class is personal data."""
+
+
+def scratch_bucket_name(name_prefix: str, region: str) -> str:
+    """`<org>-<env>-scratch-<region>`: the scratch bucket of the cluster in `region` (S3 allows 63 characters)."""
+    return f"{name_prefix}-scratch-{region}"
 
 
 def namespace_quotas(nominal: Mapping[str, TeamQuota]) -> dict[str, TeamQuota]:
@@ -100,12 +90,12 @@ def namespace_quotas(nominal: Mapping[str, TeamQuota]) -> dict[str, TeamQuota]:
     return dict.fromkeys(nominal, total)
 
 
-def team_reads(
-    team: str, products: Mapping[str, ProductFacts], *, region: str, residency_regions: Sequence[str]
-) -> dict[str, list[str]]:
-    """The zones a team's role in a cluster of `region` reads: those the team has an access point on
-    (owner: every zone; consumer: the zones without personal data), minus personal data when the
-    cluster is outside the residency regions. Products with nothing left are not listed."""
+def team_reads(team: str, products: Mapping[str, ProductFacts]) -> dict[str, list[str]]:
+    """The zones a team's role reads: those the team has an access point on, without personal data.
+
+    Team roles live in the training account, which never decrypts a personal-data class (its keys
+    admit only the data account, stacks/foundation.py): jobs train on anonymized zones, wherever the
+    cluster runs. Products with nothing left are not listed."""
     reads: dict[str, list[str]] = {}
     for key, product in products.items():
         zones = [
@@ -113,7 +103,7 @@ def team_reads(
             for zone, personal in product.personal_zones.items()
             if team
             in lake_classes.access_point_teams(product.owner_team, product.consumers, personal_data=personal)
-            and (not personal or region in residency_regions)
+            and not personal
         ]
         if zones:
             reads[key] = zones
@@ -160,8 +150,6 @@ class TeamTenancyArgs:
     account_id: pulumi.Input[str]
     """The training account (its roles are the team roles; it owns the scratch bucket)."""
     region: str
-    residency_regions: Sequence[str]
-    """Where personal data may be processed: a cluster elsewhere never reads a personal-data zone."""
     products: Mapping[str, ProductFacts]
     """The lake's products as the spec declares them (access points, personal data), for validation."""
     product_exports: pulumi.Input[Mapping[str, Any]]
@@ -182,7 +170,6 @@ class TeamTenancyArgs:
             problems.add(
                 "scratch_expiry_days", self.scratch_expiry_days, "1 to 90 days: scratch is short-lived"
             )
-        outside = self.region not in self.residency_regions
         for team, spec in self.teams.items():
             if len(f"scratch-{team}") > lake_classes.ACCESS_POINT_NAME_MAX:
                 problems.add(
@@ -219,12 +206,11 @@ class TeamTenancyArgs:
                             f"team {team} has no access point on {product}/{zone} (owner {facts.owner_team}, "
                             f"consumers {', '.join(facts.consumers) or 'none'})",
                         )
-                    elif personal and outside:
+                    elif personal:
                         problems.add(
                             f"teams.{team}.reads.{product}",
                             zone,
-                            f"{product}/{zone} holds personal data; a cluster in {self.region} may not read it "
-                            f"(GDPR residency: {', '.join(self.residency_regions)})",
+                            f"{product}/{zone} holds personal data; {lake_classes.PERSONAL_DATA_STAYS}",
                         )
         problems.raise_if_any()
 
@@ -266,7 +252,8 @@ class TeamTenancy(pulumi.ComponentResource):
             namespace = self._namespace(name, team, spec, args)
             role = aws.iam.Role(
                 f"{name}-{team}",
-                description=f"Jobs of team {team} on {args.region} (Pod Identity: team-{team}/{SERVICE_ACCOUNT})",
+                description=f"Jobs of team {team} on {args.region} "
+                f"(Pod Identity: {team_namespace(team)}/{SERVICE_ACCOUNT})",
                 assume_role_policy=account.apply(lambda a: json.dumps(pod_identity_trust(a))),
                 tags={"team": team},
                 opts=child,
@@ -336,7 +323,7 @@ class TeamTenancy(pulumi.ComponentResource):
         self, name: str, team: str, spec: TeamArgs, args: TeamTenancyArgs
     ) -> k8s.core.v1.Namespace:
         """The namespace and the Kubernetes objects inside it."""
-        ns_name = f"team-{team}"
+        ns_name = team_namespace(team)
         labels = _kubernetes.labels("team-tenancy", {"team": team})
         version = f"v{args.kubernetes_version}"
         namespace = k8s.core.v1.Namespace(
@@ -413,7 +400,8 @@ def network_policies() -> dict[str, dict]:
                     "ports": [{"protocol": "TCP", "port": 80}],
                 },
                 # AWS APIs through the VPC's interface endpoints, S3 through its gateway endpoint (public S3
-                # addresses, which NetworkPolicy cannot name as a prefix list) and the API server: HTTPS only.
+                # addresses, which NetworkPolicy cannot name as a prefix list) and the API server: TCP 443 to
+                # any address but link-local, so any internet host on 443 too, where NAT reaches it.
                 {
                     "to": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": [LINK_LOCAL]}}],
                     "ports": [{"protocol": "TCP", "port": 443}],

@@ -10,11 +10,12 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from components import karpenter_pools, node_pools, registry_access
+from components._kubernetes import TeamQuota
 from components.device_plugins import DevicePlugins, DevicePluginsArgs
 from components.eks_cluster import EksCluster, EksClusterArgs, SystemPoolArgs
 from components.karpenter import Karpenter, KarpenterArgs
 from components.karpenter_pools import KarpenterPools, KarpenterPoolsArgs
-from components.kueue import Kueue, KueueArgs, TeamQuota
+from components.kueue import Kueue, KueueArgs
 from components.lustre_cache import LustreCache, LustreCacheArgs, SnapshotLinkArgs
 from components.node_group import NodeGroup, NodeGroupArgs
 from components.team_tenancy import (
@@ -23,11 +24,11 @@ from components.team_tenancy import (
     TeamTenancy,
     TeamTenancyArgs,
     namespace_quotas,
+    scratch_bucket_name,
     team_reads,
 )
-from components.team_tenancy import TeamQuota as NamespaceQuota
 from stacks.providers import baseline_tags, layer_reference, regional_providers
-from stacks.spec import ClusterSpec, PlatformSpec
+from stacks.spec import ClusterSpec, PlatformSpec, accelerators
 
 
 def cluster_name(spec: PlatformSpec, region: str) -> str:
@@ -106,17 +107,10 @@ def kubernetes_provider(
     )
 
 
-def accelerators(cluster: ClusterSpec) -> tuple[str, ...]:
-    """The accelerators (nvidia, qualcomm) the cluster has pools of, managed node groups or Karpenter's."""
-    kinds = {group.kind for group in cluster.node_groups.values()}
-    kinds |= {pool.kind for pool in cluster.karpenter.node_pools.values()}
-    found = {node_pools.KINDS[kind].accelerator for kind in kinds}
-    return tuple(accelerator for accelerator in node_pools.ACCELERATOR_RESOURCES if accelerator in found)
-
-
 @dataclass(frozen=True)
 class ClusterSoftware:
-    device_plugins: DevicePlugins
+    device_plugins: DevicePlugins | None
+    """None for a cluster without accelerator pools: no plugin to run."""
     karpenter: KarpenterPools
     kueue: Kueue
 
@@ -139,13 +133,13 @@ def cluster_software(
     (system,) = [group for group in spec.node_groups.values() if group.kind == "system"]
     replicas = min(2, system.min_size)  # one controller per system node at most (anti-affinity)
     on_cluster = pulumi.ResourceOptions(provider=kubernetes, depends_on=[cluster])
-    device_plugins = DevicePlugins(
-        f"{region}-device-plugins",
-        DevicePluginsArgs(
-            nvidia_chart_version=spec.device_plugins.nvidia_chart_version if "nvidia" in present else None,
-            qualcomm_image=spec.device_plugins.qualcomm_image if "qualcomm" in present else None,
-        ),
-        opts=on_cluster,
+    # The spec gives each plugin exactly where the cluster has pools of its accelerator, and none without.
+    device_plugins = (
+        DevicePlugins(
+            f"{region}-device-plugins", DevicePluginsArgs(**spec.device_plugins.model_dump()), opts=on_cluster
+        )
+        if present
+        else None
     )
     pools = KarpenterPools(
         f"{region}-karpenter",
@@ -224,9 +218,8 @@ def team_tenancy(
 ) -> TeamTenancy:
     """Namespaces, quotas, network policies, Pod Identity roles and scratch of the cluster's teams."""
     products = product_facts(spec)
-    residency = spec.org.personal_data_regions
     quotas = namespace_quotas(
-        {key: NamespaceQuota(**team.model_dump()) for key, team in cluster_spec.teams.items()}
+        {key: TeamQuota(**team.model_dump()) for key, team in cluster_spec.teams.items()}
     )
     return TeamTenancy(
         f"{region}-tenancy",
@@ -235,17 +228,16 @@ def team_tenancy(
             kubernetes_version=cluster_spec.kubernetes_version,
             account_id=account_id,
             region=region,
-            residency_regions=residency,
             products=products,
             product_exports=data_products,
             teams={
                 team: TeamArgs(
                     quota=quotas[team],
-                    reads=team_reads(team, products, region=region, residency_regions=residency),
+                    reads=team_reads(team, products),
                 )
                 for team in cluster_spec.teams
             },
-            scratch_bucket_name=f"{spec.org.name}-{spec.env.name}-scratch-{region}",
+            scratch_bucket_name=scratch_bucket_name(f"{spec.org.name}-{spec.env.name}", region),
             kms_key_arn=kms_key_arn,
         ),
         opts=opts,
@@ -289,13 +281,7 @@ def lustre_cache(
     entitled = [
         team
         for team in cluster_spec.teams
-        if all(
-            zone
-            in team_reads(team, products, region=region, residency_regions=org.personal_data_regions).get(
-                key, []
-            )
-            for key in lustre.products
-        )
+        if all(zone in team_reads(team, products).get(key, []) for key in lustre.products)
     ]
     return LustreCache(
         f"{region}-lustre",
@@ -312,7 +298,6 @@ def lustre_cache(
             throughput_per_tib=lustre.throughput_per_tib,
             log_retention_days=cluster_spec.log_retention_days,
             links={key: link(key) for key in lustre.products},
-            residency_regions=org.personal_data_regions,
             grant_providers=grant_providers,
             csi_driver_version=lustre.csi_driver_version,
             mounts={team: tenancy.namespaces[team].metadata.name for team in entitled},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 
 from components.cost_allocation_tags import CostAllocationTags, CostAllocationTagsArgs
-from components.log_archive import LogArchive, LogArchiveArgs
+from components.log_archive import LogArchive, LogArchiveArgs, access_log_bucket_name
 from components.organization import MemberAccountArgs, Organization, OrganizationArgs
 from components.organization_trail import OrganizationTrail, OrganizationTrailArgs
 from stacks.providers import aws_provider, baseline_tags
@@ -63,7 +63,7 @@ def program(org: OrganizationSpec) -> None:
             trail_arn=f"arn:aws:cloudtrail:{org.home_region}:{org.management_account_id}:trail/{trail_name}",
             retention_days=org.cloudtrail.retention_days,
             key_alias=f"alias/{org.name}/cloudtrail",
-            access_log_bucket_name=f"{org.name}-cloudtrail-archive-access-logs-{org.home_region}",
+            access_log_bucket_name=access_log_bucket_name(org.name, org.home_region),
         ),
         opts=pulumi.ResourceOptions(provider=archive_provider),
     )

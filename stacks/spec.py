@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from components import _cidr, lake_classes, node_pools, tiering
+from components import _cidr, _formats, lake_classes, node_pools, tiering
 
 ENVIRONMENTS_DIR = Path(__file__).resolve().parent.parent / "environments"
 ORG_SPEC = "org"
@@ -185,7 +185,9 @@ class OrganizationSpec(Frozen):
     cost_allocation_tags: Annotated[
         list[Annotated[str, Field(min_length=1, max_length=128)]], AfterValidator(_unique)
     ] = []
-    """Tag keys activated as cost allocation tags in the management account; add a key once resources carry it."""
+    """Tag keys activated as cost allocation tags in the management account; add a key once resources carry it.
+    Not `aws:...`, and no two keys alike once lower-cased with every run of other characters than a-z, 0-9 and -
+    made one - (`Team` and `team`): each key is a resource named after it."""
 
 
 # --- an environment (environments/<env>.yaml) -------------------------------------------
@@ -415,20 +417,24 @@ class TeamQuotaSpec(Frozen):
     """Memory (GiB) the team is guaranteed (Kueue nominal quota)."""
 
 
-CHART_VERSION = r"^\d+\.\d+\.\d+$"
-KARPENTER_DURATION = r"^(([0-9]+(s|m|h))+|Never)$"
-"""Karpenter's duration format (consolidateAfter, expireAfter): e.g. 30s, 10m, 720h, or Never."""
+CHART_VERSION = _formats.CHART_VERSION
+KARPENTER_DURATION = _formats.KARPENTER_DURATION
+DEVICE_PLUGIN_FIELDS = {"nvidia": "nvidia_chart_version", "qualcomm": "qualcomm_image"}
+"""Accelerator -> the DevicePluginsSpec field of the plugin that advertises it."""
 
 
 class DevicePluginsSpec(Frozen):
-    """The device plugins that advertise accelerators to the scheduler (docs/adr/0008-cluster-software.md)."""
+    """The device plugins that advertise accelerators to the scheduler (docs/adr/0008-cluster-software.md):
+    each one exactly where the cluster has pools of its accelerator."""
 
-    nvidia_chart_version: Annotated[str, Field(pattern=CHART_VERSION)]
-    """Version of NVIDIA's `nvidia-device-plugin` Helm chart (it advertises `nvidia.com/gpu`)."""
-    qualcomm_image: Annotated[
-        str, Field(pattern=r"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+(:[A-Za-z0-9._-]+|@sha256:[0-9a-f]{64})$")
-    ]
-    """Image of Qualcomm's Cloud AI 100 device plugin (it advertises `qualcomm.com/qaic`), pinned by tag or digest."""
+    nvidia_chart_version: Annotated[str, Field(pattern=CHART_VERSION)] | None = None
+    """Version of NVIDIA's `nvidia-device-plugin` Helm chart (it advertises `nvidia.com/gpu`); required exactly
+    when the cluster has an NVIDIA pool (node group or Karpenter)."""
+    qualcomm_image: Annotated[str, Field(pattern=_formats.IMAGE)] | None = None
+    """Image of Qualcomm's Cloud AI 100 device plugin (it advertises `qualcomm.com/qaic`), pinned by tag or digest;
+    required exactly when the cluster has a qualcomm-ai100 pool. UNVERIFIED: the environments name the tag
+    quic/aic-operator's README gives, not a built and tested image; pin it by digest (`@sha256:...`) of the image
+    you mirror and test before a production deploy (checkov CKV_K8S_43 is baselined as a known gap until then)."""
 
 
 class KarpenterCapacitySpec(Frozen):
@@ -490,7 +496,7 @@ class KarpenterSpec(Frozen):
 
     chart_version: Annotated[str, Field(pattern=CHART_VERSION)]
     """Version of the `karpenter` and `karpenter-crd` charts (oci://public.ecr.aws/karpenter)."""
-    ami_alias: Annotated[str, Field(pattern=r"^al2023@v\d{8}$")]
+    ami_alias: Annotated[str, Field(pattern=_formats.AMI_ALIAS)]
     """EKS-optimized AL2023 AMI release of Karpenter's nodes (`al2023@vYYYYMMDD`), pinned: @latest drifts every node."""
     node_pools: dict[Key, KarpenterPoolSpec] = {}
     """Pools by key: each is a spot and an optional on-demand NodePool sharing one EC2NodeClass."""
@@ -515,14 +521,14 @@ class LustreSpec(Frozen):
     """The file system's one zone: a zone of the cluster's VPC, and a training pool's zone when the cluster has one."""
     products: Annotated[list[Key], Field(min_length=1, max_length=8), AfterValidator(_unique)]
     """Data products whose training-snapshot zone is linked at /<product> (one data repository association each, at most 8)."""
-    csi_driver_version: Annotated[str, Field(pattern=r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")]
+    csi_driver_version: Annotated[str, Field(pattern=_formats.ADDON_VERSION)]
     """Pinned version of the EKS add-on aws-fsx-csi-driver (vX.Y.Z-eksbuild.N) that mounts the file system in pods."""
 
 
 class ClusterSpec(Frozen):
     """An EKS cluster in one training region, in the training account's VPC there."""
 
-    kubernetes_version: Annotated[str, Field(pattern=r"^1\.\d{2}$")]
+    kubernetes_version: Annotated[str, Field(pattern=_formats.KUBERNETES_VERSION)]
     """Kubernetes minor version, pinned (e.g. "1.34"); node groups follow it."""
     support_type: Literal["STANDARD", "EXTENDED"] = "STANDARD"
     """STANDARD: the cluster must be upgraded before standard support ends, instead of silently
@@ -535,14 +541,15 @@ class ClusterSpec(Frozen):
     """Networks allowed to reach a public endpoint; required with endpoint_public_access, refused without."""
     log_retention_days: Literal[LOG_RETENTION_DAYS]  # type: ignore[valid-type]
     """Retention of the control-plane logs (api, audit, authenticator, controllerManager, scheduler)."""
-    addons: dict[Literal[EKS_ADDONS], Annotated[str, Field(pattern=r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")]]  # type: ignore[valid-type]
+    addons: dict[Literal[EKS_ADDONS], Annotated[str, Field(pattern=_formats.ADDON_VERSION)]]  # type: ignore[valid-type]
     """Pinned version of every managed add-on (vX.Y.Z-eksbuild.N); kube-proxy matches kubernetes_version."""
     node_groups: Annotated[dict[Key, NodeGroupSpec], Field(min_length=1)]
     """Node pools by key; exactly one of kind system."""
     teams: Annotated[dict[Key, TeamQuotaSpec], Field(min_length=1)]
     """Teams that run jobs on this cluster, by team key: each gets a namespace and a queue with these quotas."""
-    device_plugins: DevicePluginsSpec
-    """NVIDIA and Qualcomm device plugins."""
+    device_plugins: DevicePluginsSpec = DevicePluginsSpec()
+    """NVIDIA and Qualcomm device plugins, each given exactly when the cluster has pools of its accelerator;
+    omitted: none (a cluster without accelerator pools)."""
     karpenter: KarpenterSpec
     """Karpenter's release, node AMI and NodePools."""
     kueue: KueueSpec
@@ -593,7 +600,8 @@ class BudgetSpec(Frozen):
     anomaly_threshold_usd: Annotated[float, Field(gt=0)] = 1000.0
     """Cost Anomaly Detection alerts on anomalies whose total impact is at least this many USD."""
     subscribers: Annotated[list[Email], Field(max_length=9), AfterValidator(_unique)] = []
-    """Addresses alerted besides the environment owner (and the team contact, for a team budget)."""
+    """Addresses alerted besides the environment owner (and the team contact, for a team budget); AWS Budgets takes
+    10 addresses per alert, so 9 at most, 8 with a team budget whose contact is neither the owner nor listed here."""
 
 
 class PoolUsageSpec(Frozen):
@@ -979,6 +987,57 @@ def org_problems(org: OrganizationSpec, file: str) -> Iterable[Problem]:
             yield Problem(
                 file, f"personal_data_regions[{i}]", region, "personal data stays in EU regions (eu-*)"
             )
+    yield from _org_name_problems(org, file)
+    yield from _cost_allocation_tag_problems(org, file)
+
+
+ACCOUNT_NAME_MAX = 50
+"""AWS Organizations account names: 1 to 50 characters."""
+BUCKET_NAME_MAX = 63
+"""S3 bucket names: 3 to 63 characters."""
+
+
+def _org_name_problems(org: OrganizationSpec, file: str) -> Iterable[Problem]:
+    """Physical names the org stack builds from the organization's keys fit AWS's limits."""
+    from components.log_archive import access_log_bucket_name  # pulls in the Pulumi SDKs; only when asked
+
+    for key in org.accounts:
+        name = f"{org.name}-{key}"  # as stacks/org.py names the account
+        if len(name) > ACCOUNT_NAME_MAX:
+            yield Problem(
+                file,
+                f"accounts.{key}",
+                key,
+                f"account name {name} is {len(name)} characters; AWS Organizations allows {ACCOUNT_NAME_MAX}",
+            )
+    bucket = access_log_bucket_name(org.name, org.home_region)
+    if len(bucket) > BUCKET_NAME_MAX:
+        yield Problem(
+            file,
+            "name",
+            org.name,
+            f"the trail archive's access-log bucket {bucket} is {len(bucket)} characters; S3 allows "
+            f"{BUCKET_NAME_MAX}",
+        )
+
+
+def _cost_allocation_tag_problems(org: OrganizationSpec, file: str) -> Iterable[Problem]:
+    """Each key a user-defined tag key with a resource name of its own (components/cost_allocation_tags.py)."""
+    from components import cost_allocation_tags  # pulls in the Pulumi SDKs; only when asked
+
+    keys = org.cost_allocation_tags
+    for i, key in enumerate(keys):
+        reason = cost_allocation_tags.tag_key_problem(key)
+        if reason is not None:
+            yield Problem(file, f"cost_allocation_tags[{i}]", key, reason)
+    for i, j in cost_allocation_tags.suffix_collisions(keys).items():
+        yield Problem(
+            file,
+            f"cost_allocation_tags[{i}]",
+            keys[i],
+            f"the same resource name as cost_allocation_tags[{j}] ({keys[j]!r}): keys are compared in lower "
+            "case with every run of characters other than a-z, 0-9 and - as one -; keep one of them",
+        )
 
 
 def environment_problems(
@@ -1015,7 +1074,7 @@ def environment_problems(
     if "data" in env.accounts and env.accounts["data"].account in org.accounts:
         yield from _lake_problems(org, env, file)
     yield from _registry_problems(env, file)
-    yield from _compute_problems(env, file)
+    yield from _compute_problems(org, env, file)
     yield from _cost_problems(org, env, file)
     yield from _lustre_problems(org, env, file)
     for key, domain in env.domains.items():
@@ -1144,9 +1203,12 @@ def _lake_problems(org: OrganizationSpec, env: EnvironmentSpec, file: str) -> It
                     )
             for target in (region, *spec.replicate_to):
                 name = lake_classes.bucket_name(prefix, key, zone, target)
-                if len(name) > 63:
+                if len(name) > BUCKET_NAME_MAX:
                     yield Problem(
-                        file, where, key, f"bucket name {name} is {len(name)} characters; S3 allows 63"
+                        file,
+                        where,
+                        key,
+                        f"bucket name {name} is {len(name)} characters; S3 allows {BUCKET_NAME_MAX}",
                     )
             for team in lake_classes.access_point_teams(
                 owner, product.consumers, personal_data=data_class.personal_data
@@ -1191,7 +1253,7 @@ def _registry_problems(env: EnvironmentSpec, file: str) -> Iterable[Problem]:
                 )
 
 
-def _compute_problems(env: EnvironmentSpec, file: str) -> Iterable[Problem]:
+def _compute_problems(org: OrganizationSpec, env: EnvironmentSpec, file: str) -> Iterable[Problem]:
     training = env.accounts.get("training")
     if training is None:
         return
@@ -1259,7 +1321,28 @@ def _compute_problems(env: EnvironmentSpec, file: str) -> Iterable[Problem]:
         vpc_key = vpcs[0]
         yield from _node_group_problems(cluster, region, vpc_key, env.network.vpcs[vpc_key], at, file)
         yield from _karpenter_problems(cluster, region, at, file)
+        yield from _device_plugin_problems(cluster, at, file)
         yield from _team_quota_problems(env, cluster, at, file)
+    yield from _scratch_bucket_problems(org, env, training.regions, file)
+
+
+def _scratch_bucket_problems(
+    org: OrganizationSpec, env: EnvironmentSpec, training_regions: list[str], file: str
+) -> Iterable[Problem]:
+    """The scratch bucket of each cluster (components/team_tenancy.py) has a name S3 accepts."""
+    from components.team_tenancy import scratch_bucket_name  # pulls in the Pulumi SDKs; only when asked
+
+    for region in env.compute.clusters:
+        if region not in training_regions:
+            continue  # reported by _compute_problems
+        name = scratch_bucket_name(f"{org.name}-{env.name}", region)
+        if len(name) > BUCKET_NAME_MAX:
+            yield Problem(
+                file,
+                f"compute.clusters.{region}",
+                region,
+                f"scratch bucket name {name} is {len(name)} characters; S3 allows {BUCKET_NAME_MAX}",
+            )
 
 
 def _karpenter_problems(cluster: ClusterSpec, region: str, at: str, file: str) -> Iterable[Problem]:
@@ -1298,6 +1381,54 @@ def _karpenter_problems(cluster: ClusterSpec, region: str, at: str, file: str) -
                 )
 
 
+ACCELERATOR_NAMES = {"nvidia": "NVIDIA", "qualcomm": "AI 100"}
+"""Accelerator -> how a problem names its pools."""
+
+
+def accelerator_pools(cluster: ClusterSpec) -> dict[str, list[str]]:
+    """The cluster's pools (node groups and Karpenter pools) by the accelerator they carry, as field paths
+    under the cluster; every accelerator is a key, with no pools when the cluster has none."""
+    found: dict[str, list[str]] = {accelerator: [] for accelerator in node_pools.ACCELERATOR_RESOURCES}
+    pools = [
+        *((f"node_groups.{key}", group.kind) for key, group in cluster.node_groups.items()),
+        *((f"karpenter.node_pools.{key}", pool.kind) for key, pool in cluster.karpenter.node_pools.items()),
+    ]
+    for path, kind in pools:
+        accelerator = node_pools.KINDS[kind].accelerator
+        if accelerator is not None:
+            found[accelerator].append(path)
+    return found
+
+
+def accelerators(cluster: ClusterSpec) -> tuple[str, ...]:
+    """The accelerators (nvidia, qualcomm) the cluster has pools of, managed node groups or Karpenter's."""
+    return tuple(accelerator for accelerator, pools in accelerator_pools(cluster).items() if pools)
+
+
+def _device_plugin_problems(cluster: ClusterSpec, at: str, file: str) -> Iterable[Problem]:
+    """Each device plugin exactly where the cluster has pools of its accelerator: without it their
+    accelerators are never advertised; without such pools it would name a plugin nothing deploys."""
+    for accelerator, pools in accelerator_pools(cluster).items():
+        field = DEVICE_PLUGIN_FIELDS[accelerator]
+        value = getattr(cluster.device_plugins, field)
+        where = f"{at}.device_plugins.{field}"
+        if pools and value is None:
+            yield Problem(
+                file,
+                where,
+                MISSING,
+                f"required: the cluster has {ACCELERATOR_NAMES[accelerator]} pools ({', '.join(pools)}), and only "
+                f"this device plugin advertises their {node_pools.ACCELERATOR_RESOURCES[accelerator]}",
+            )
+        elif not pools and value is not None:
+            yield Problem(
+                file,
+                where,
+                value,
+                f"only for a cluster with {ACCELERATOR_NAMES[accelerator]} pools; this one has none: remove it",
+            )
+
+
 def accelerator_capacity(cluster: ClusterSpec) -> dict[str, dict[str, int]] | None:
     """Accelerators (`nvidia.com/gpu`, `qualcomm.com/qaic`) each pool offers at its largest, by pool path;
     None while a pool names an instance type the table does not know (reported on its own).
@@ -1305,25 +1436,30 @@ def accelerator_capacity(cluster: ClusterSpec) -> dict[str, dict[str, int]] | No
     A node group counts max_size (plus on_demand_max_size for spot-first) nodes of its largest type,
     a Karpenter pool its spot and on-demand NodePool limits.
     """
+    groups = {
+        key: (group, resource)
+        for key, group in cluster.node_groups.items()
+        if (resource := node_pools.resource(group.kind)) is not None
+    }
+    karpenter = {
+        k: p for k, p in cluster.karpenter.node_pools.items() if p.kind in node_pools.KARPENTER_KINDS
+    }
+    instance_types = [
+        *(t for group, _ in groups.values() for t in group.instance_types),
+        *(t for pool in karpenter.values() for t in pool.instance_types),
+    ]
+    if not all(node_pools.known_instance_type(t) for t in instance_types):
+        return None
     found: dict[str, dict[str, int]] = {
         resource: {} for resource in node_pools.ACCELERATOR_RESOURCES.values()
     }
-    try:
-        for key, group in cluster.node_groups.items():
-            resource = node_pools.resource(group.kind)
-            if resource is not None:
-                fallback = (group.on_demand_max_size or 0) if group.purchase() == "spot-first" else 0
-                nodes = group.max_size + fallback
-                found[resource][f"node_groups.{key}"] = nodes * node_pools.most_accelerators(
-                    group.instance_types
-                )
-        for key, pool in cluster.karpenter.node_pools.items():
-            if pool.kind in node_pools.KARPENTER_KINDS:
-                node_pools.most_accelerators(pool.instance_types)  # known types only
-                gpus = pool.spot.nvidia_gpus + (pool.on_demand.nvidia_gpus if pool.on_demand else 0)
-                found["nvidia.com/gpu"][f"karpenter.node_pools.{key}"] = gpus
-    except KeyError:
-        return None
+    for key, (group, resource) in groups.items():
+        fallback = (group.on_demand_max_size or 0) if group.purchase() == "spot-first" else 0
+        nodes = group.max_size + fallback
+        found[resource][f"node_groups.{key}"] = nodes * node_pools.most_accelerators(group.instance_types)
+    for key, pool in karpenter.items():
+        gpus = pool.spot.nvidia_gpus + (pool.on_demand.nvidia_gpus if pool.on_demand else 0)
+        found["nvidia.com/gpu"][f"karpenter.node_pools.{key}"] = gpus
     return found
 
 
@@ -1471,17 +1607,13 @@ def _lustre_problems(org: OrganizationSpec, env: EnvironmentSpec, file: str) -> 
                 )
                 continue
             data_class = org.data_classes.get(snapshot.data_class)
-            if (
-                data_class is not None
-                and data_class.personal_data
-                and region not in org.personal_data_regions
-            ):
+            if data_class is not None and data_class.personal_data:
                 yield Problem(
                     file,
                     where,
                     key,
-                    f"its training snapshots ({snapshot.data_class}) hold personal data; a file system in {region} "
-                    f"may not cache them (GDPR residency: {', '.join(org.personal_data_regions)})",
+                    f"its training snapshots ({snapshot.data_class}) hold personal data; "
+                    + lake_classes.PERSONAL_DATA_STAYS,
                 )
         platform = org.data_classes.get("platform")
         if platform is not None and "fsx" not in platform.key_services:
@@ -1494,12 +1626,48 @@ def _lustre_problems(org: OrganizationSpec, env: EnvironmentSpec, file: str) -> 
             )
 
 
+def _subscriber_problems(env: EnvironmentSpec, file: str) -> Iterable[Problem]:
+    """Every alert of a budget goes to the environment owner and the subscribers, a team budget's also to the
+    team's contact: AWS Budgets takes at most 10 addresses per notification (components/account_budget.py)."""
+    from components.account_budget import MAX_EMAIL_SUBSCRIBERS  # pulls in the Pulumi SDKs; only when asked
+
+    budget = env.cost.budget
+    subscribers = list(budget.subscribers)
+    owner = {env.owner: "the environment owner"}
+    budgets = {"an account budget": owner}
+    for team in budget.teams:
+        if team in env.teams:  # an unknown team is reported under cost.budget.teams
+            contact = env.teams[team].contact
+            budgets[f"team {team}'s budget"] = owner | (
+                {} if contact in owner else {contact: "the team contact"}
+            )
+    added = {
+        name: {address: label for address, label in extra.items() if address not in subscribers}
+        for name, extra in budgets.items()
+    }
+    largest = max(added, key=lambda name: len(added[name]))
+    count = len(subscribers) + len(added[largest])
+    if count > MAX_EMAIL_SUBSCRIBERS:
+        extra = ", ".join(f"{address} ({label})" for address, label in added[largest].items())
+        yield Problem(
+            file,
+            "cost.budget.subscribers",
+            subscribers,
+            f"{largest} would alert {count} addresses, these {len(subscribers)} and {extra}; AWS Budgets takes "
+            f"at most {MAX_EMAIL_SUBSCRIBERS}: list at most {MAX_EMAIL_SUBSCRIBERS - len(added[largest])}",
+        )
+
+
 def _cost_problems(org: OrganizationSpec, env: EnvironmentSpec, file: str) -> Iterable[Problem]:
+    from components.account_budget import BUDGET_NAME_MAX  # pulls in the Pulumi SDKs; only when asked
+
     budget, usage = env.cost.budget, env.cost.usage
     used = list(dict.fromkeys(a.account for a in env.accounts.values()))
-    known = all(key in org.accounts for key in used) and all(role in env.accounts for role in ACCOUNT_ROLES)
+    accounts_known = all(key in org.accounts for key in used) and all(
+        role in env.accounts for role in ACCOUNT_ROLES
+    )
     missing = [key for key in used if key not in budget.accounts]
-    if known and missing:  # an unknown account is reported once, under accounts
+    if accounts_known and missing:  # an unknown account is reported once, under accounts
         yield Problem(
             file,
             "cost.budget.accounts",
@@ -1508,7 +1676,7 @@ def _cost_problems(org: OrganizationSpec, env: EnvironmentSpec, file: str) -> It
         )
     for key, account in budget.accounts.items():
         where = f"cost.budget.accounts.{key}"
-        if key not in used and known:
+        if key not in used and accounts_known:
             yield Problem(file, where, key, f"not an account of this environment; allowed: {', '.join(used)}")
         elif account.monthly_usd > budget.monthly_cap_usd:
             yield Problem(
@@ -1517,6 +1685,16 @@ def _cost_problems(org: OrganizationSpec, env: EnvironmentSpec, file: str) -> It
                 account.monthly_usd,
                 f"an account's budget fits in the environment's cap ({budget.monthly_cap_usd:,.0f})",
             )
+        name = f"{org.name}-{env.name}-{key}"  # the account's budget, as stacks/foundation.py names it
+        if key in used and len(name) > BUDGET_NAME_MAX:
+            yield Problem(
+                file,
+                where,
+                key,
+                f"budget name {name} is {len(name)} characters; at most {BUDGET_NAME_MAX} (AWS Budgets allows "
+                "100, and team budgets append -team-<team>)",
+            )
+    yield from _subscriber_problems(env, file)
     for team in budget.teams:
         if team not in env.teams:
             yield Problem(
@@ -1554,12 +1732,8 @@ def _cost_problems(org: OrganizationSpec, env: EnvironmentSpec, file: str) -> It
                     f"not a node group of the cluster; allowed: {', '.join(cluster.node_groups)}",
                 )
                 continue
-            known = all(
-                t.partition(".")[0] in node_pools.FAMILIES
-                and t.partition(".")[2] in node_pools.FAMILIES[t.partition(".")[0]].sizes
-                for t in group.instance_types
-            )
-            per_node = node_pools.most_accelerators(group.instance_types) if known else 0
+            types_known = all(node_pools.known_instance_type(t) for t in group.instance_types)
+            per_node = node_pools.most_accelerators(group.instance_types) if types_known else 0
             if per_node and pool.node_hours_per_month is not None:
                 yield Problem(
                     file, f"{where}.node_hours_per_month", pool.node_hours_per_month,

@@ -130,3 +130,13 @@ def test_reserved_or_repeated_tag_keys_are_refused():
     with pytest.raises(pulumi.InputPropertiesError) as raised:
         CostAllocationTagsArgs(tag_keys=["aws:createdBy", "team", "team"])
     assert [e["property_path"] for e in raised.value.errors] == ["tag_keys[0]", "tag_keys"]
+
+
+def test_tag_keys_that_would_share_a_resource_name_are_refused():
+    """`Team` and `team`, `cost center` and `cost-center` would be one child name (a duplicate URN)."""
+    with pytest.raises(pulumi.InputPropertiesError) as raised:
+        CostAllocationTagsArgs(tag_keys=["team", "Team", "cost center", "cost-center"])
+    assert [(e["property_path"], e["reason"]) for e in raised.value.errors] == [
+        ("tag_keys[1]", "'Team': a key whose resource name differs from tag_keys[0] ('team')"),
+        ("tag_keys[3]", "'cost-center': a key whose resource name differs from tag_keys[2] ('cost center')"),
+    ]

@@ -4,18 +4,27 @@ Karpenter's releases, EC2NodeClass and NodePools, Kueue's queues and priority cl
 from __future__ import annotations
 
 import json
+import shutil
+from importlib.metadata import version
+from pathlib import Path
 
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
+import yaml
 
+from components import _formats, _kubernetes, team_tenancy
 from components import karpenter_pools as kp
+from components import kueue as kueue_module
 from components.device_plugins import DevicePlugins, DevicePluginsArgs
 from components.karpenter_pools import KarpenterPools, KarpenterPoolsArgs
 from components.kueue import Kueue, KueueArgs, TeamQuota
-from stacks import compute
+from mlplat.plan import plan
+from stacks import compute, spec
 from stacks.spec import load_spec
 from synthesis import run_component
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TRAINING, REGION = "333333333333", "us-west-2"
 KEY = f"arn:aws:kms:{REGION}:{TRAINING}:key/platform"
@@ -227,7 +236,9 @@ def test_spot_is_weighted_above_the_on_demand_fallback_with_limits_each(karpente
 def test_node_pools_wait_for_the_crds_and_their_node_class(karpenter):
     crds = karpenter.one(RELEASE, "usw2-karpenter-crd").urn
     node_class = karpenter.one(NODE_CLASS, "usw2-karpenter-batch").urn
-    for pool in karpenter.of_type(NODE_POOL):
+    pools = karpenter.of_type(NODE_POOL)
+    assert len(pools) == 2  # spot and on-demand
+    for pool in pools:
         assert {crds, node_class} <= set(pool.dependencies)
 
 
@@ -252,6 +263,18 @@ def test_karpenter_arguments_are_checked_together():
         "pools.ai100.kind",
         "pools.ai100.on_demand.weight",
         "pools.ai100.consolidate_after",
+    ]
+
+
+def test_a_weight_out_of_range_names_its_capacity():
+    pool = kp.PoolArgs(kind="nvidia-batch", instance_types=["g6e.xlarge"],
+                       spot=kp.CapacityLimits(weight=101, nvidia_gpus=2, cpu=16),
+                       on_demand=kp.CapacityLimits(weight=0, nvidia_gpus=2, cpu=16))  # fmt: skip
+    with pytest.raises(pulumi.InputPropertiesError) as error:
+        karpenter_args(pools={"batch": pool})
+    assert [(e["property_path"], e["reason"]) for e in error.value.errors] == [
+        ("pools.batch.spot.weight", "101: 1 to 100"),
+        ("pools.batch.on_demand.weight", "0: 1 to 100"),
     ]
 
 
@@ -413,3 +436,88 @@ def test_karpenters_controller_may_use_the_volume_key_only_through_aws_resources
     assert use["Resource"] == grants["Resource"] == KEY
     assert grants["Action"] == ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
     assert grants["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
+
+
+def test_a_cluster_without_accelerator_pools_plans_without_device_plugins(tmp_path, monkeypatch):
+    """dev without its GPU pools: the spec asks for no device plugin, and the plan creates none."""
+    environments = tmp_path / "environments"
+    shutil.copytree(ROOT / "environments", environments)
+    dev = yaml.safe_load((environments / "dev.yaml").read_text(encoding="utf-8"))
+    cluster = dev["compute"]["clusters"]["eu-central-1"]
+    del (
+        cluster["node_groups"]["batch"],
+        cluster["device_plugins"],
+        cluster["teams"]["perception"]["nvidia_gpus"],
+    )
+    cluster["karpenter"]["node_pools"] = {}
+    del dev["cost"]["usage"]["pools"]
+    (environments / "dev.yaml").write_text(yaml.safe_dump(dev, sort_keys=False), encoding="utf-8")
+    monkeypatch.setattr(spec, "ENVIRONMENTS_DIR", environments)
+    assert compute.accelerators(load_spec("dev").env.compute.clusters["eu-central-1"]) == ()
+
+    result = plan("dev", tmp_path / "plan")
+
+    inventory = json.loads(result.inventory_path.read_text(encoding="utf-8"))
+    resources = inventory["stacks"]["dev-compute"]["deployment"]["resources"]
+    types = {r["type"] for r in resources}
+    assert "mlplatform:compute:DevicePlugins" not in types
+    assert {"mlplatform:compute:Kueue", "mlplatform:compute:KarpenterPools"} <= types
+    assert [r["inputs"]["metadata"]["name"] for r in resources if r["type"] == FLAVOR] == ["default"]
+
+
+# --- definitions the components share --------------------------------------------------------------
+
+
+def test_kueue_and_the_tenancy_share_one_team_quota_and_one_namespace_name():
+    assert kueue_module.TeamQuota is team_tenancy.TeamQuota is _kubernetes.TeamQuota
+    assert kueue_module.team_namespace is team_tenancy.team_namespace is _kubernetes.team_namespace
+    assert _kubernetes.team_namespace("perception") == "team-perception"
+    assert TeamQuota(cpu=8, memory_gib=32).hard() == {
+        "requests.cpu": "8",
+        "requests.memory": "32Gi",
+        "requests.nvidia.com/gpu": "0",
+        "requests.qualcomm.com/qaic": "0",
+    }
+
+
+@pytest.mark.parametrize(
+    ("pattern", "good", "bad"),
+    [
+        (_formats.CHART_VERSION, ["0.20.0", "1.14.1"], ["v0.20.0", "0.20", "latest", "0.20.0\n"]),
+        (_formats.KARPENTER_DURATION, ["30s", "10m", "720h", "1h30m", "Never"], ["10", "1d", "never", ""]),
+        (
+            _formats.IMAGE,
+            ["ghcr.io/quic/cloud_ai_k8s_device_plugin:1.21.4.0", f"registry.k8s.io/kueue/kueue@sha256:{'a' * 64}"],
+            ["ghcr.io/quic/plugin", "plugin:1.0", f"ghcr.io/quic/plugin@sha256:{'a' * 63}"],
+        ),
+    ],
+)  # fmt: skip
+def test_one_definition_of_each_format(pattern, good, bad):
+    assert [_formats.matches(pattern, value) for value in good] == [True] * len(good)
+    assert [_formats.matches(pattern, value) for value in bad] == [False] * len(bad)
+
+
+def test_the_spec_reads_the_formats_the_components_check():
+    assert (spec.CHART_VERSION, spec.KARPENTER_DURATION) == (
+        _formats.CHART_VERSION,
+        _formats.KARPENTER_DURATION,
+    )
+    device_plugins = spec.DevicePluginsSpec
+    with pytest.raises(ValueError):
+        device_plugins(qualcomm_image="ghcr.io/quic/plugin")  # no tag: what DevicePluginsArgs refuses too
+    with pytest.raises(ValueError):
+        device_plugins(nvidia_chart_version="v0.20.0")
+
+
+def test_a_raw_object_asks_for_the_installed_kubernetes_provider(monkeypatch):
+    seen = {}
+
+    def record(self, token, name, props, opts):
+        seen.update(token=token, version=opts.version)
+
+    monkeypatch.setattr(pulumi.CustomResource, "__init__", record)
+    _kubernetes.RawObject("p", {"apiVersion": "kueue.x-k8s.io/v1beta2", "kind": "WorkloadPriorityClass"})
+    assert seen == {
+        "token": "kubernetes:kueue.x-k8s.io/v1beta2:WorkloadPriorityClass",
+        "version": version("pulumi_kubernetes"),
+    }

@@ -19,6 +19,34 @@ REGION = "us-west-2"
 PLATFORM_KEY = f"arn:aws:kms:{REGION}:{TRAINING}:key/platform"
 SNAPSHOT_KEY = f"arn:aws:kms:eu-central-1:{DATA}:key/training-snapshot"
 CLUSTER_SG = "sg-0cluster000000000"
+FSX_S3_ROLES = (
+    f"arn:aws:iam::{TRAINING}:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/"
+    "AWSServiceRoleForFSxS3Access_fs-*"
+)
+"""Every FSx file system's S3 role in the training account, as bucket and key policies name them."""
+SNAPSHOT_BUCKET_READ = {
+    "Sid": "LustreReadForTrainingAccounts",
+    "Effect": "Allow",
+    "Principal": {"AWS": [f"arn:aws:iam::{TRAINING}:root"]},
+    "Action": ["s3:Get*", "s3:List*"],
+    "Resource": [
+        "arn:aws:s3:::acme-prod-camera-frames-snapshot-eu-central-1",
+        "arn:aws:s3:::acme-prod-camera-frames-snapshot-eu-central-1/*",
+    ],
+    "Condition": {"ArnLike": {"aws:PrincipalArn": [FSX_S3_ROLES]}},
+}
+KEY_DECRYPT_GRANTS = {
+    "Sid": "LustreDecryptGrantsForTrainingAccounts",
+    "Effect": "Allow",
+    "Principal": {"AWS": [f"arn:aws:iam::{TRAINING}:root"]},
+    "Action": "kms:CreateGrant",
+    "Resource": "*",
+    "Condition": {
+        "StringLike": {"kms:GranteePrincipal": [FSX_S3_ROLES]},
+        "ForAllValues:StringEquals": {"kms:GrantOperations": ["Decrypt"]},
+        "StringEquals": {"kms:GrantConstraintType": "EncryptionContextSubset"},
+    },
+}
 FS = "aws:fsx/lustreFileSystem:LustreFileSystem"
 DRA = "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -50,7 +78,6 @@ def lustre_args(grant_providers, **overrides) -> LustreCacheArgs:
         throughput_per_tib=250,
         log_retention_days=365,
         links={"camera-frames": link("camera-frames")},
-        residency_regions=["eu-central-1", "eu-west-1"],
         grant_providers=grant_providers,
         csi_driver_version="v1.10.0-eksbuild.1",
         mounts={"perception": "team-perception", "behavior": "team-behavior"},
@@ -105,19 +132,7 @@ def test_the_bucket_admits_only_the_training_account_fsx_roles_and_only_to_read(
 
 
 def test_the_key_lets_the_training_account_grant_its_fsx_roles_decrypt_under_a_context_only():
-    statement = key_grant_statement([TRAINING])
-    assert statement["Action"] == "kms:CreateGrant"
-    assert statement["Principal"] == {"AWS": [f"arn:aws:iam::{TRAINING}:root"]}
-    assert statement["Condition"] == {
-        "StringLike": {
-            "kms:GranteePrincipal": [
-                f"arn:aws:iam::{TRAINING}:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/"
-                "AWSServiceRoleForFSxS3Access_fs-*"
-            ]
-        },
-        "ForAllValues:StringEquals": {"kms:GrantOperations": ["Decrypt"]},
-        "StringEquals": {"kms:GrantConstraintType": "EncryptionContextSubset"},
-    }
+    assert key_grant_statement([TRAINING]) == KEY_DECRYPT_GRANTS
 
 
 # --- the component ------------------------------------------------------------------------------
@@ -147,6 +162,8 @@ def test_the_file_system_is_persistent_2_in_one_zone_with_the_platform_key(recor
         "retentionInDays": 365,
         "kmsKeyId": PLATFORM_KEY,
     }
+    # Like the cluster's and the flow logs' groups: deleting the file system keeps its logs.
+    assert log_group.retain_on_delete and not log_group.protect
 
 
 def test_lustre_ports_flow_only_between_file_servers_and_cluster_nodes(recorded):
@@ -268,8 +285,9 @@ def test_bad_arguments_are_refused_together():
         {"property_path": "zone", "reason": "'eu-central-1a': a zone of us-west-2"},
         {
             "property_path": "links.drive-recordings",
-            "reason": "'drive-recordings': its snapshots hold personal data; a file system in us-west-2 may not "
-            "cache them (GDPR residency: eu-central-1, eu-west-1)",
+            "reason": "'drive-recordings': its snapshots hold personal data; personal data is never read from "
+            "the training account: the keys of personal classes admit only the data account "
+            "(stacks/foundation.py), and training reads anonymized zones",
         },
         {
             "property_path": "links.hd-maps.region",
@@ -357,9 +375,9 @@ def test_only_the_snapshot_bucket_admits_the_training_account_file_systems(lake)
         r.urn.rsplit("::", 1)[1]: {s["Sid"]: s for s in json.loads(r.inputs["policy"])["Statement"]}
         for r in lake.of_type("aws:s3/bucketPolicy:BucketPolicy")
     }
-    assert statements["camera-frames-training-snapshot"][
-        "LustreReadForTrainingAccounts"
-    ] == bucket_policy_statement("arn:aws:s3:::acme-prod-camera-frames-snapshot-eu-central-1", [TRAINING])
+    assert (
+        statements["camera-frames-training-snapshot"]["LustreReadForTrainingAccounts"] == SNAPSHOT_BUCKET_READ
+    )
     assert [name for name, sids in statements.items() if "LustreReadForTrainingAccounts" in sids] == [
         "camera-frames-training-snapshot"
     ]
@@ -370,8 +388,9 @@ def test_only_keys_given_lustre_accounts_let_them_grant_and_never_their_own(lake
         r.urn.rsplit("::", 1)[1]: {s["Sid"]: s for s in json.loads(r.inputs["policy"])["Statement"]}
         for r in lake.of_type("aws:kms/key:Key")
     }
-    assert statements["data-euc1-training-snapshot"][
-        "LustreDecryptGrantsForTrainingAccounts"
-    ] == key_grant_statement([TRAINING])
+    assert (
+        statements["data-euc1-training-snapshot"]["LustreDecryptGrantsForTrainingAccounts"]
+        == KEY_DECRYPT_GRANTS
+    )
     assert "LustreDecryptGrantsForTrainingAccounts" not in statements["data-euc1-curated"]
     assert "LustreDecryptGrantsForTrainingAccounts" not in statements["data-euc1-labels"]

@@ -168,6 +168,23 @@ def test_families_sizes_and_accelerator_counts_are_checked():
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("instance_type", "known"),
+    [("p5.48xlarge", True), ("dl2q.24xlarge", True), ("m7i.large", True), ("g6.3xlarge", False),
+     ("p9.48xlarge", False), ("p5", False), ("", False)],
+)  # fmt: skip
+def test_an_instance_type_is_known_with_its_family_and_size(instance_type, known):
+    assert node_pools.known_instance_type(instance_type) is known
+
+
+def test_unknown_instance_types_leave_a_clusters_accelerators_uncounted():
+    cluster = spec.load_spec("prod").env.compute.clusters["us-west-2"]
+    assert spec.accelerator_capacity(cluster) is not None
+    groups = dict(cluster.node_groups)
+    groups["ai100"] = groups["ai100"].model_copy(update={"instance_types": ["dl2q.48xlarge"]})
+    assert spec.accelerator_capacity(cluster.model_copy(update={"node_groups": groups})) is None
+
+
 def test_accelerator_pools_scale_from_zero_and_training_stays_in_one_zone():
     assert pool(
         "nvidia-training",

@@ -49,11 +49,8 @@ EUC1 = (*CLUSTERS, "eu-central-1", "node_groups")
 EUC1_AT = "compute.clusters.eu-central-1.node_groups"
 USW2 = (*CLUSTERS, "us-west-2", "node_groups")
 USW2_AT = "compute.clusters.us-west-2.node_groups"
-CLUSTER_SOFTWARE = {
-    "device_plugins": {
-        "nvidia_chart_version": "0.20.0",
-        "qualcomm_image": "ghcr.io/quic/cloud_ai_k8s_device_plugin:1.21.4.0",
-    },
+CLUSTER_SOFTWARE = {  # of a cluster whose only accelerator pool is AI 100
+    "device_plugins": {"qualcomm_image": "ghcr.io/quic/cloud_ai_k8s_device_plugin:1.21.4.0"},
     "kueue": {"chart_version": "0.19.2"},
     "karpenter": {"chart_version": "1.14.1", "ami_alias": "al2023@v20260818"},
 }
@@ -401,6 +398,37 @@ CASES = [
         "org.yaml",
         put("cloudtrail", "log_archive_account", value="logs"),
         f"{ORG}: cloudtrail.log_archive_account: 'logs': unknown account; allowed: {ORG_ACCOUNTS}",
+    ),
+    case(
+        "names-from-a-long-organization-name",
+        "org.yaml",
+        every(
+            put("name", value="acme-autonomous-driving-research"),
+            put(
+                "accounts", "perception-sandbox", value={"email": "aws+sandbox@acme.example", "ou": "nonprod"}
+            ),
+        ),
+        f"{ORG}: accounts.perception-sandbox: 'perception-sandbox': account name "
+        "acme-autonomous-driving-research-perception-sandbox is 51 characters; AWS Organizations allows 50",
+        f"{ORG}: name: 'acme-autonomous-driving-research': the trail archive's access-log bucket "
+        "acme-autonomous-driving-research-cloudtrail-archive-access-logs-eu-central-1 is 76 characters; "
+        "S3 allows 63",
+    ),
+    case(
+        "cost-allocation-tags-aws-prefix-and-colliding-resource-names",
+        "org.yaml",
+        put(
+            "cost_allocation_tags",
+            value=["environment", "team", "Team", "cost center", "cost-center", "aws:createdBy"],
+        ),
+        f"{ORG}: cost_allocation_tags[5]: 'aws:createdBy': aws: is AWS's own prefix; a user-defined tag key "
+        "does not start with it",
+        f"{ORG}: cost_allocation_tags[2]: 'Team': the same resource name as cost_allocation_tags[1] ('team'): "
+        "keys are compared in lower case with every run of characters other than a-z, 0-9 and - as one -; "
+        "keep one of them",
+        f"{ORG}: cost_allocation_tags[4]: 'cost-center': the same resource name as cost_allocation_tags[3] "
+        "('cost center'): keys are compared in lower case with every run of characters other than a-z, 0-9 "
+        "and - as one -; keep one of them",
     ),
     # rules across an environment and the organization
     case(
@@ -961,6 +989,30 @@ CASES = [
         f"{DEV}: compute.clusters.eu-central-1.node_groups.batch.kind: 'gpu': "
         "Input should be 'system', 'nvidia-training', 'nvidia-batch' or 'qualcomm-ai100'",
     ),
+    case(
+        "compute-device-plugins-exactly-where-their-pools-are",
+        "dev.yaml",
+        put(
+            *CLUSTERS,
+            "eu-central-1",
+            "device_plugins",
+            value={"qualcomm_image": "ghcr.io/quic/cloud_ai_k8s_device_plugin:1.21.4.0"},
+        ),
+        f"{DEV}: {CLUSTERS_AT}.eu-central-1.device_plugins.nvidia_chart_version: (missing): required: the "
+        "cluster has NVIDIA pools (node_groups.batch, karpenter.node_pools.batch), and only this device plugin "
+        "advertises their nvidia.com/gpu",
+        f"{DEV}: {CLUSTERS_AT}.eu-central-1.device_plugins.qualcomm_image: "
+        "'ghcr.io/quic/cloud_ai_k8s_device_plugin:1.21.4.0': only for a cluster with AI 100 pools; this one "
+        "has none: remove it",
+    ),
+    case(
+        "compute-ai100-pool-without-its-device-plugin",
+        "staging.yaml",
+        drop(*CLUSTERS, "us-west-2", "device_plugins", "qualcomm_image"),
+        f"{STAGING}: {CLUSTERS_AT}.us-west-2.device_plugins.qualcomm_image: (missing): required: the cluster "
+        "has AI 100 pools (node_groups.ai100), and only this device plugin advertises their qualcomm.com/qaic",
+        env="staging",
+    ),
     # --- FSx for Lustre -----------------------------------------------------------------------
     case(
         "lustre-capacity-not-an-increment-and-away-from-the-training-pools",
@@ -1000,14 +1052,18 @@ CASES = [
         env="prod",
     ),
     case(
-        "lustre-personal-data-cached-outside-residency",
+        "lustre-personal-data-cached-in-any-cluster",
         "org.yaml",
         put("data_classes", "training-snapshot", "personal_data", value=True),
         f"{PROD}: {LAKE}.camera-frames.zones.training-snapshot.retention_days: None: required: training-snapshot "
         "is personal data (GDPR storage limitation)",
-        f"{PROD}: {CLUSTERS_AT}.us-west-2.lustre.products[0]: 'camera-frames': its training snapshots "
-        "(training-snapshot) hold personal data; a file system in us-west-2 may not cache them "
-        "(GDPR residency: eu-central-1, eu-west-1)",
+        *(
+            f"{PROD}: {CLUSTERS_AT}.{region}.lustre.products[0]: 'camera-frames': its training snapshots "
+            "(training-snapshot) hold personal data; personal data is never read from the training account: the "
+            "keys of personal classes admit only the data account (stacks/foundation.py), and training reads "
+            "anonymized zones"
+            for region in ("eu-central-1", "us-west-2")
+        ),
         env="prod",
     ),
     case(
@@ -1023,6 +1079,17 @@ CASES = [
         "key, which only the services in data_classes.platform.key_services of environments/org.yaml may use: "
         "add fsx there",
     ),
+    # --- cost ---------------------------------------------------------------------------------
+    case(
+        "budget-subscribers-with-owner-and-team-contact-over-the-limit",
+        "prod.yaml",
+        put("cost", "budget", "subscribers", value=[f"finops{i}@acme.example" for i in range(9)]),
+        f"{PROD}: cost.budget.subscribers: ['finops0@acme.example', 'finops1@acme.example', "
+        "'finops2@acme.example', 'fin...: team perception's budget would alert 11 addresses, these 9 and "
+        "ml-platform@acme.example (the environment owner), perception@acme.example (the team contact); "
+        "AWS Budgets takes at most 10: list at most 8",
+        env="prod",
+    ),
 ]
 
 
@@ -1031,6 +1098,39 @@ def test_bad_spec_is_reported_line_by_line(
     environments: Path, tmp_path: Path, file: str, change: Change | Text, env: str, expected: list[str]
 ) -> None:
     break_file(environments, file, change)
+    assert_plan_reports(tmp_path, env, expected)
+
+
+def test_names_from_a_long_organization_and_environment_name_are_checked(environments: Path, tmp_path: Path):
+    """Budget and scratch bucket names: only an organization and an environment with long names (two
+    files) make them too long; each is reported with the lake's bucket names."""
+    env = "perception-sandbox-eu-central-01"
+    break_file(environments, "org.yaml", put("name", value="acme-mobility-group"))
+    text = (environments / "dev.yaml").read_text(encoding="utf-8")
+    (environments / f"{env}.yaml").write_text(
+        text.replace("name: dev\n", f"name: {env}\n", 1), encoding="utf-8"
+    )
+    file, prefix = f"environments/{env}.yaml", f"acme-mobility-group-{env}"
+    assert_plan_reports(
+        tmp_path,
+        env,
+        [
+            f"{file}: {LAKE}.camera-frames: 'camera-frames': bucket name {prefix}-camera-frames-curated-eu-central-1 "
+            "is 87 characters; S3 allows 63",
+            f"{file}: {LAKE}.camera-frames: 'camera-frames': bucket name {prefix}-camera-frames-snapshot-eu-central-1 "
+            "is 88 characters; S3 allows 63",
+            f"{file}: {LAKE}.drive-recordings: 'drive-recordings': bucket name "
+            f"{prefix}-drive-recordings-curated-eu-central-1 is 90 characters; S3 allows 63",
+            f"{file}: {CLUSTERS_AT}.eu-central-1: 'eu-central-1': scratch bucket name {prefix}-scratch-eu-central-1 "
+            "is 73 characters; S3 allows 63",
+            f"{file}: cost.budget.accounts.log-archive: 'log-archive': budget name {prefix}-log-archive is 64 "
+            "characters; at most 62 (AWS Budgets allows 100, and team budgets append -team-<team>)",
+        ],
+    )
+
+
+def assert_plan_reports(tmp_path: Path, env: str, expected: list[str]) -> None:
+    """`mlplat plan ENV` exits 2 with exactly these lines on stderr, and writes nothing."""
     out = tmp_path / "report"
 
     result = CliRunner().invoke(app, ["plan", env, "--out", str(out)])
