@@ -36,7 +36,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from mlplat import s3_api
-from mlplat.aws_session import AwsContext, AwsProblem, explain, pages
+from mlplat.aws_session import AwsContext, AwsProblem, explain, failed_call, pages
 from mlplat.planned import Place, Planned, autonamed, logical_name
 
 SERVICES = ("access", "s3", "eks", "ecr", "budgets")
@@ -153,8 +153,44 @@ class Report:
 # --- comparing ------------------------------------------------------------------------------
 
 
+KEY_FIELDS = ("ID", "Id", "StorageClass", "AccessTier", "Key")
+"""Fields that identify an element of a list in S3's answers (lifecycle rules by ID, their transitions
+by storage class, tiering configurations' tierings by access tier, tags by key): such lists are
+compared element by element whatever their order, as `mlplat.diff.flatten` keys them."""
+
+
+def _list_key(expected: list[Any], actual: list[Any]) -> str | None:
+    """The field that identifies every element of both lists (distinct within each), if one does."""
+    items = [*expected, *actual]
+    if not expected or not actual or not all(isinstance(item, Mapping) for item in items):
+        return None
+    for key in KEY_FIELDS:
+        sides = [[item.get(key) for item in side] for side in (expected, actual)]
+        if all(
+            all(isinstance(v, str | int) and v != "" for v in values) and len(set(values)) == len(values)
+            for values in sides
+        ):
+            return key
+    return None
+
+
 def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
-    """Where `actual` differs from `expected`, one `path: expected X, found Y` per difference."""
+    """Where `actual` differs from `expected`, one `path: expected X, found Y` per difference. Lists of
+    objects with an identifying field (`KEY_FIELDS`) are compared by it (`Rules[ID=archive]`), so a
+    reordered list is no drift; other lists of the same length by position."""
+    if isinstance(expected, list) and isinstance(actual, list) and (key := _list_key(expected, actual)):
+        want = {item[key]: item for item in expected}
+        have = {item[key]: item for item in actual}
+        found = []
+        for value in list(want) + [v for v in have if v not in want]:
+            at = f"{path}[{key}={value}]"
+            if value not in have:
+                found.append(f"{at}: expected {_show(want[value])}, found none")
+            elif value not in want:
+                found.append(f"{at}: not in the spec, found {_show(have[value])}")
+            else:
+                found += differences(want[value], have[value], at)
+        return found
     if isinstance(expected, Mapping) and isinstance(actual, Mapping):
         found = []
         for key in list(expected) + [k for k in actual if k not in expected]:
@@ -211,6 +247,10 @@ class _Audit:
 
     def client(self, service: str, place: Place) -> Any:
         return self.ctx.client(service, place.region, self.ids[place.account])
+
+    def failed(self, error: Exception, default: str) -> str:
+        """The call that raised `error` on this thread (aws_session.failed_call)."""
+        return failed_call(error, last=self.ctx.last_call(), default=default)
 
     def error(
         self, service: str, resource: str, place: Place, check: str, error: Exception, call: str
@@ -298,7 +338,9 @@ class _Audit:
                     if type_ == s3_api.INTELLIGENT_TIERING
                     else _get_operation(type_)
                 )
-                found.append(self.error("s3", name, place, check, error, f"s3:{operation}"))
+                found.append(
+                    self.error("s3", name, place, check, error, self.failed(error, f"s3:{operation}"))
+                )
         return found
 
     def _configuration(
@@ -486,12 +528,9 @@ class _Audit:
                     found += self._node_group(
                         group["inputs"], live, place, {**at, "resource": f"{name}/{live_name}"}
                     )
-                except (BotoCoreError, ClientError) as error:
-                    found.append(
-                        self.error(
-                            "eks", f"{name}/{live_name}", place, "exists", error, "eks:DescribeNodegroup"
-                        )
-                    )
+                except (BotoCoreError, ClientError) as error:  # DescribeNodegroup, or EC2's launch template
+                    call = self.failed(error, "eks:DescribeNodegroup")
+                    found.append(self.error("eks", f"{name}/{live_name}", place, "exists", error, call))
         for extra in sorted(set(names) - matched):
             found.append(
                 Finding(
@@ -787,12 +826,21 @@ class _Task:
     check: Callable[[], list[Finding]]
 
     def run(self, audit: _Audit) -> list[Finding]:
+        audit.ctx.forget_last_call()
+        where = audit.where(self.place)
         try:
             return self.check()
         except AwsProblem as problem:
             line = problem.line
         except (BotoCoreError, ClientError) as error:
-            line = explain(error, call=f"{self.service}:(read)", where=audit.where(self.place)).line
+            line = explain(error, call=audit.failed(error, f"{self.service}:(read)"), where=where).line
+        except Exception as error:  # an answer the check did not expect: this group fails, the run goes on
+            call = audit.ctx.last_call()
+            line = (
+                f"{where}: the {self.service} checks of {self.resource} stopped"
+                + (f" after {call}" if call else "")
+                + f": {type(error).__name__}: {error}; the other checks ran"
+            )
         return [
             Finding(self.service, self.resource, self.place.account, self.place.region, "read", "error", line)
         ]

@@ -95,7 +95,6 @@ _IAM_ACTIONS = {
     "budgets:DescribeNotificationsForBudget": "budgets:ViewBudget",
     "service-quotas:GetServiceQuota": "servicequotas:GetServiceQuota",
     "service-quotas:GetAWSDefaultServiceQuota": "servicequotas:GetAWSDefaultServiceQuota",
-    "ecr:GetRegistryScanningConfiguration": "ecr:GetRegistryScanningConfiguration",
 }
 
 
@@ -198,6 +197,19 @@ def _explain_client_error(error: ClientError, *, call: str, where: str) -> AwsPr
     return AwsProblem("error", f"{where}: {call}: {code}: {message}", code)
 
 
+def failed_call(error: Exception, *, last: str | None, default: str) -> str:
+    """The `service:Operation` whose call raised `error`, for its one line: the last call this thread
+    made (`AwsContext.last_call`) when botocore's `error.operation_name` agrees with it (or the error
+    names no operation: a connection error); else `error.operation_name` under `default`'s service;
+    else `default`."""
+    operation = getattr(error, "operation_name", None)
+    if last and (not operation or last.endswith(f":{operation}")):
+        return last
+    if operation:
+        return f"{default.split(':', 1)[0]}:{operation}"
+    return default
+
+
 def client_config(
     *, retry_mode: str = "adaptive", max_attempts: int = DEFAULT_MAX_ATTEMPTS, pool: int = 16
 ) -> Config:
@@ -242,10 +254,21 @@ class AwsContext:
         self._credentials: dict[str, dict[str, str]] = {}
         self.calls: Counter[str] = Counter()
         """`service:Operation` -> API calls made (pages and retries aside: one per call the code makes)."""
+        self._thread = threading.local()
 
     def _count(self, model: Any, **_: Any) -> None:
+        call = f"{model.service_model.service_name}:{model.name}"
+        self._thread.call = call
         with self._lock:
-            self.calls[f"{model.service_model.service_name}:{model.name}"] += 1
+            self.calls[call] += 1
+
+    def last_call(self) -> str | None:
+        """The last `service:Operation` this thread called since `forget_last_call` (None: none)."""
+        return getattr(self._thread, "call", None)
+
+    def forget_last_call(self) -> None:
+        """Start a new check on this thread: no call of an earlier check is taken for one of its own."""
+        self._thread.call = None
 
     def client(self, service: str, region: str, account_id: str | None = None) -> Any:
         """A client in `region`, signed as the role assumed in `account_id` (the caller when None)."""

@@ -377,7 +377,7 @@ def command(
 
 def _stacks(environment: str | None, inventory: Path | None) -> tuple[dict[str, Any], Path, str]:
     """The stacks to scan, the default work directory and a title; bad input as CheckovError."""
-    from mlplat.inventory import load_stacks
+    from mlplat.inventory import InventoryError, load_stacks, read_inventory
 
     if (environment is None) == (inventory is None):
         raise CheckovError(["give either ENV or --inventory FILE"])
@@ -385,9 +385,9 @@ def _stacks(environment: str | None, inventory: Path | None) -> tuple[dict[str, 
         if not inventory.is_file():
             raise CheckovError([f"{inventory}: no such file"])
         try:
-            return load_stacks(inventory), inventory.parent / "checkov", str(inventory)
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise CheckovError([f"{inventory}: {error}"]) from None
+            return read_inventory(inventory).stacks, inventory.parent / "checkov", str(inventory)
+        except InventoryError as error:
+            raise CheckovError(error.lines) from None
 
     from mlplat.plan import PlanError, plan
     from stacks.spec import SpecError

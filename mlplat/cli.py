@@ -203,7 +203,7 @@ def check_command(
     except GateInputError as error:
         _fail(error.lines)
     except AnalyzerError as error:
-        _fail(error.lines, 1)
+        _fail(error.lines)
     reports = write_reports(result, inventory.parent)
     _print_gate(result, reports)
     exit_code = result.exit_code
@@ -481,11 +481,14 @@ def prices_refresh_command(
         str | None, typer.Option("--profile", help="AWS profile (default chain otherwise)")
     ] = None,
 ) -> None:
-    """Refresh the prices the AWS Price List API answers (pricing:GetProducts); keep every other row."""
+    """Refresh the prices the AWS Price List API answers (pricing:GetProducts); keep every other row.
+
+    Exit 2, writing nothing, when the API cannot be asked (no credentials) or answers a row with several
+    distinct prices or a malformed product: one line per problem."""
     from mlplat.prices import PriceTableError, refresh_file  # imported here: `--help` stays fast
 
     try:
         for line in refresh_file(out, profile=profile):
             print(line)
     except PriceTableError as error:
-        _fail(error.lines, 1)
+        _fail(error.lines)

@@ -1,25 +1,17 @@
 """`mlplat diff` and `mlplat diagram`: the review commands (registered on the app in mlplat/cli.py).
 
-Imports of the work itself happen inside the commands, so that `mlplat --help` stays fast.
+Imports of the work itself happen inside the commands, so that `mlplat --help` stays fast; so does
+the import of `mlplat.cli`'s `_fail`, because mlplat/cli.py imports this module when it loads.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-
-INPUT_ERROR = 2
-
-
-def _fail(lines: list[str], exit_code: int = INPUT_ERROR) -> None:
-    for line in lines:
-        print(line, file=sys.stderr)
-    raise typer.Exit(exit_code)
 
 
 def diff_command(
@@ -58,6 +50,7 @@ def diff_command(
     `mlplat diff --inventory OLD NEW` compares two inventories. Exit 0 whatever changed; 2 on bad input,
     1 when a side cannot be synthesized.
     """
+    from mlplat.cli import _fail
     from mlplat.review import ReviewError, review_inventories, review_refs
 
     if inventory is not None and (environment is not None or base is not None or head is not None):
@@ -118,7 +111,8 @@ def diagram_command(
     Graphviz's `dot`. Exit 1 when `dot` is missing (the Mermaid source is still written).
     """
     from mlplat import diagram
-    from mlplat.inventory import load_stacks
+    from mlplat.cli import _fail
+    from mlplat.inventory import InventoryError, read_inventory
     from mlplat.plan import PlanError, plan
     from stacks.spec import SpecError
 
@@ -138,16 +132,16 @@ def diagram_command(
         except PlanError as error:
             _fail(error.lines, error.exit_code)
     try:
-        stacks = load_stacks(inventory)
-    except (OSError, ValueError) as error:
-        _fail([f"{inventory}: {error}"])
-    document = json.loads(inventory.read_text(encoding="utf-8"))
-    arch = diagram.architecture(stacks, environment or str(document.get("environment") or inventory.stem))
+        read = read_inventory(inventory)
+    except InventoryError as error:
+        _fail(error.lines)
+    arch = diagram.architecture(read.stacks, environment or read.source)
     try:
         paths = diagram.write(arch, out or inventory.parent, formats=chosen)
     except diagram.RenderError as error:
         _fail([f"mlplat diagram: {error}"], 1)
+    accounts = {node.account for node in arch.nodes.values() if node.account}
     print(
-        f"{len(arch.nodes)} components in {len(arch.accounts and {n.account for n in arch.nodes.values()})} "
-        f"account(s), {len(arch.edges)} flows: " + ", ".join(str(p) for p in paths.values())
+        f"{len(arch.nodes)} components in {len(accounts)} account(s), {len(arch.edges)} flows: "
+        + ", ".join(str(p) for p in paths.values())
     )

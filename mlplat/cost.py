@@ -15,7 +15,6 @@ is counted as "not modelled"; docs/cost-model.md lists what that leaves out.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -24,7 +23,9 @@ from typing import Any
 
 from mlplat import cost_compute, cost_lake
 from mlplat.cost_usage import Usage
+from mlplat.layers import layer_of
 from mlplat.prices import HOURS_PER_MONTH, Missing, PriceTable, Quote
+from mlplat.values import decoded
 
 BUCKET = "aws:s3/bucket:Bucket"
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
@@ -105,23 +106,42 @@ class Resource:
         return layer_of(self.stack)
 
 
-def layer_of(stack: str) -> str:
-    return "org" if stack == "org" else stack.rsplit("-", 1)[-1]
+class ModelInputError(ValueError):
+    """Properties the model cannot read (a node group size that is not a whole number): one line each,
+    `<stack>: <urn>: <property path>: <value>: what is allowed`."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = list(lines)
+        super().__init__("\n".join(self.lines))
 
 
-def _json(value: Any) -> Any:
-    if isinstance(value, str):
+def whole(value: Any, resource: Resource, path: str, problems: list[str] | None) -> int:
+    """A count the model reads (node group sizes, accelerator limits): an int, an integral float or
+    its text (Kubernetes quantities are text); anything else is a problem, counted as 0. Without a
+    list to collect problems in, the first raises `ModelInputError`."""
+    if value is None:
+        return 0
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
         try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
+            number = float(value)
+        except ValueError:
+            number = None
+    if number is not None and number.is_integer() and number >= 0:
+        return int(number)
+    line = f"{resource.stack}: {resource.urn}: {path}: {value!r}: a whole number, 0 or more"
+    if problems is None:
+        raise ModelInputError([line])
+    problems.append(line)
+    return 0
 
 
 def provider_place(props: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """(region, account) of an AWS provider's properties; a Kubernetes provider's region is its EKS
     endpoint's (https://<id>.<zone>.<region>.eks.amazonaws.com in the kubeconfig)."""
-    accounts = _json(props.get("allowedAccountIds"))
+    accounts = decoded(props.get("allowedAccountIds"))
     account = accounts[0] if isinstance(accounts, list) and accounts else None
     region = props.get("region")
     if not isinstance(region, str):
@@ -292,6 +312,8 @@ class Context:
         """(bucket, region, GB) of the all-Standard counterfactual."""
         self.spot: list[tuple[Resource, float | None, float | None]] = []
         self.no_usage: list[str] = []
+        self.problems: list[str] = []
+        """Properties the model could not read (ModelInputError)."""
 
     def referencing(self, target: Resource, types: Sequence[str], prop: str) -> list[Resource]:
         found = []
@@ -346,6 +368,8 @@ def estimate(stacks: Mapping[str, Sequence[Resource]], usage: Usage, prices: Pri
             elif resource.custom and resource.type not in handled and not _plumbing(resource.type):
                 unmodelled[resource.type] += 1
     _node_groups(ctx)
+    if ctx.problems:
+        raise ModelInputError(ctx.problems)
     lines = _finish(ctx)
     savings = _savings(ctx, lines)
     return Estimate(lines, savings, unmodelled, ctx.no_usage)
@@ -473,11 +497,15 @@ def _ecr_replication(ctx: Context, config: Resource) -> None:
 
 def _lustre(ctx: Context, filesystem: Resource) -> None:
     deployment = str(filesystem.props.get("deploymentType") or "SCRATCH_2")
-    throughput = filesystem.props.get("perUnitStorageThroughput")
-    item = f"fsx.lustre.{deployment}" + (
-        f".{int(throughput)}" if throughput and deployment.startswith("PERSISTENT") else ""
+    props = filesystem.props
+    throughput = whole(
+        props.get("perUnitStorageThroughput"), filesystem, "perUnitStorageThroughput", ctx.problems
     )
-    ctx.add(filesystem, item, f"{deployment} storage", float(filesystem.props.get("storageCapacity") or 0))
+    item = f"fsx.lustre.{deployment}" + (
+        f".{throughput}" if throughput and deployment.startswith("PERSISTENT") else ""
+    )
+    capacity = whole(props.get("storageCapacity"), filesystem, "storageCapacity", ctx.problems)
+    ctx.add(filesystem, item, f"{deployment} storage", capacity)
 
 
 HANDLERS: dict[str, Callable[[Context, Resource], None]] = {
@@ -496,8 +524,9 @@ HANDLERS: dict[str, Callable[[Context, Resource], None]] = {
 }
 
 
-def karpenter_view(pool: Resource) -> cost_compute.Group | None:
-    """A Karpenter NodePool as a group of its pool: purchase option, instance types, accelerator limit."""
+def karpenter_view(pool: Resource, problems: list[str] | None = None) -> cost_compute.Group | None:
+    """A Karpenter NodePool as a group of its pool: purchase option, instance types, accelerator limit.
+    A limit that is not a whole number is a problem (collected in `problems`, else ModelInputError)."""
     spec = pool.props.get("spec") or {}
     template = spec.get("template") or {}
     requirements = {
@@ -507,11 +536,12 @@ def karpenter_view(pool: Resource) -> cost_compute.Group | None:
     capacity = requirements.get("karpenter.sh/capacity-type") or ["on-demand"]
     types = tuple(requirements.get("node.kubernetes.io/instance-type") or ())
     limits = spec.get("limits") or {}
-    limit = limits.get("nvidia.com/gpu") or limits.get("qualcomm.com/qaic")
-    if not types or limit is None:
+    key = next((k for k in ("nvidia.com/gpu", "qualcomm.com/qaic") if limits.get(k)), None)
+    if not types or key is None:
         return None
+    limit = whole(limits[key], pool, f"spec.limits.{key}", problems)
     per_node = max(cost_compute.accelerators(types[:1]), 1)
-    nodes = int(float(limit)) // per_node
+    nodes = limit // per_node
     labels = (template.get("metadata") or {}).get("labels") or {}
     return cost_compute.Group(
         name=pool.name,
@@ -522,7 +552,7 @@ def karpenter_view(pool: Resource) -> cost_compute.Group | None:
         min_size=0,
         max_size=nodes,
         desired_size=0,
-        accelerator_limit=int(float(limit)),
+        accelerator_limit=limit,
     )
 
 
@@ -540,15 +570,19 @@ def node_group_view(ctx: Context, group: Resource) -> cost_compute.Group:
             types = (str(template.props["instanceType"]),)
     scaling = props.get("scalingConfig") or {}
     labels = props.get("labels") or {}
+    size = {
+        key: whole(scaling.get(key), group, f"scalingConfig.{key}", ctx.problems)
+        for key in ("minSize", "maxSize", "desiredSize")
+    }
     return cost_compute.Group(
         name=group.name,
         region=group.region or "?",
         pool=str(labels.get("mlplatform.io/pool") or group.name),
         capacity_type=str(props.get("capacityType") or "ON_DEMAND"),
         instance_types=types,
-        min_size=int(scaling.get("minSize") or 0),
-        max_size=int(scaling.get("maxSize") or 0),
-        desired_size=int(scaling.get("desiredSize") or scaling.get("minSize") or 0),
+        min_size=size["minSize"],
+        max_size=size["maxSize"],
+        desired_size=size["desiredSize"] or size["minSize"],
     )
 
 
@@ -558,7 +592,7 @@ def _node_groups(ctx: Context) -> None:
         view = node_group_view(ctx, resource)
         pools[resource.stack, view.region, view.pool].append((resource, view))
     for resource in ctx.by_type.get(KARPENTER_NODE_POOL, []):
-        karpenter = karpenter_view(resource)
+        karpenter = karpenter_view(resource, ctx.problems)
         if karpenter is None:
             region = resource.region or "?"
             unbounded = Missing(

@@ -30,12 +30,14 @@ BUDGET_RULE = "budgets-environment-worst-case-under-cap"
 TEAM_RULE = "eks-nodegroup-team-gpu-worst-case-under-budget"
 TRANSITION_RULE = "s3-bucket-lifecycle-transition-pays-off"
 PRESENCE_RULE = "budgets-budget-every-account"
+UNPRICED_RULE = "eks-nodegroup-worst-case-priced"
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "policies" / "config"
 LEVELS = {
     BUDGET_RULE: {"dev": "mandatory", "staging": "mandatory", "prod": "mandatory"},
     TEAM_RULE: {"dev": "mandatory", "staging": "mandatory", "prod": "mandatory"},
     TRANSITION_RULE: {"dev": "advisory", "staging": "mandatory", "prod": "mandatory"},
     PRESENCE_RULE: {"dev": "mandatory", "staging": "mandatory", "prod": "mandatory"},
+    UNPRICED_RULE: {"dev": "advisory", "staging": "advisory", "prod": "advisory"},
 }
 """Enforcement levels of new entries; an existing entry keeps its level."""
 
@@ -94,10 +96,6 @@ def stack_estimate(resources: Sequence[Any], usage: Mapping[str, Any]) -> tuple[
     return stack, cost.estimate({stack: found}, Usage.model_validate(dict(usage)), prices.default())
 
 
-def usd(value: float) -> str:
-    return f"${value:,.0f}"
-
-
 # --- accelerator prices for team quotas -----------------------------------------------------------
 
 
@@ -134,7 +132,7 @@ def accelerator_prices(
 
 
 def config_entries(environment: str, inventory: Path) -> dict[str, dict[str, Any]]:
-    """The config (without enforcement levels) of the four cost rules for an environment and its plan."""
+    """The config (without enforcement levels) of the five cost rules for an environment and its plan."""
     from mlplat.cost_usage import usage_from_spec
     from mlplat.inventory import load_stacks
     from stacks.spec import load_spec
@@ -158,6 +156,7 @@ def config_entries(environment: str, inventory: Path) -> dict[str, dict[str, Any
         TEAM_RULE: {"teamBudgetsUsd": {team: b.monthly_usd for team, b in budget.teams.items()}},
         TRANSITION_RULE: {"zones": usage.to_config()["zones"]},
         PRESENCE_RULE: {"layers": ["foundation"]},
+        UNPRICED_RULE: {},  # advisory: the unpriced part of the two budget rules' verdicts
     }
 
 

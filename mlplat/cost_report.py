@@ -9,7 +9,6 @@ every environment and counts against none of their budgets.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,9 @@ from rich.table import Table
 
 from mlplat import cost, prices
 from mlplat.cost_usage import usage_from_spec
-from mlplat.inventory import load_stacks
+from mlplat.inventory import Inventory, InventoryError, read_inventory
+from mlplat.layers import LAYERS, ORG
+from mlplat.values import money
 
 TOP = 8
 
@@ -50,6 +51,7 @@ class CostReport:
             "tiering_savings_usd": _money(tiering),
             "tiering_savings_unpriced": tiering_unpriced,
             "unpriced_lines": len(e.unpriced(stacks)),
+            "no_usage_assumption": list(e.no_usage),
             "organization_usd": _money(e.total(["org"])),
             "top": [
                 {
@@ -88,7 +90,6 @@ class CostReport:
             "by_resource_type": rows(lambda line: line.resource_type, "resource_type"),
             "missing_prices": dict(self.missing()),
             "not_modelled": dict(sorted(e.unmodelled.items())),
-            "no_usage_assumption": e.no_usage,
             "savings": [
                 {"kind": s.kind, "stack": s.stack, "resource": s.resource, "baseline_usd": _money(s.baseline_usd),
                  "actual_usd": _money(s.actual_usd), "saving_usd": _money(s.usd)}
@@ -113,19 +114,20 @@ def _money(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def _usd(value: float | None) -> str:
-    if value is None:
-        return "unpriced"
-    return f"-${-value:,.0f}" if value < -0.5 else f"${abs(value):,.0f}"
-
-
-def estimate_inventory(environment: str, inventory: Path) -> CostReport:
-    """Price an inventory with the usage assumptions and budget cap of `environment`'s spec."""
+def estimate_inventory(
+    environment: str, inventory: Path, stacks: dict[str, list[dict[str, Any]]] | None = None
+) -> CostReport:
+    """Price an inventory (its stacks, when read already) with the usage assumptions and budget cap of
+    `environment`'s spec. Properties the model cannot read are a CostInputError naming the file."""
     from stacks.spec import load_spec  # the spec loader pulls in the components package
 
     spec = load_spec(environment)
-    stacks = cost.from_inventory(load_stacks(inventory))
-    estimate = cost.estimate(stacks, usage_from_spec(spec), prices.default())
+    if stacks is None:
+        stacks = _read(inventory).stacks
+    try:
+        estimate = cost.estimate(cost.from_inventory(stacks), usage_from_spec(spec), prices.default())
+    except cost.ModelInputError as error:
+        raise CostInputError([f"{inventory}: {line}" for line in error.lines]) from None
     return CostReport(environment, inventory, estimate, spec.env.cost.budget.monthly_cap_usd)
 
 
@@ -137,8 +139,18 @@ class CostInputError(Exception):
         super().__init__("\n".join(lines))
 
 
+def _read(path: Path) -> Inventory:
+    try:
+        return read_inventory(path)
+    except InventoryError as error:
+        raise CostInputError(error.lines) from None
+
+
 def run(environment: str | None, inventory: Path | None, *, on_progress=lambda line: None) -> CostReport:
-    """`mlplat cost`: plan ENV (or read --inventory FILE) and price it with its environment's spec."""
+    """`mlplat cost`: plan ENV (or read --inventory FILE) and price it with its environment's spec.
+
+    An inventory names its environment (an mlplat inventory), or its one stack does (`<env>-<layer>`):
+    with ENV as well, the two must agree, so that no environment is priced with another's usage."""
     from mlplat.plan import plan
 
     if environment is None and inventory is None:
@@ -147,57 +159,92 @@ def run(environment: str | None, inventory: Path | None, *, on_progress=lambda l
         assert environment is not None
         on_progress(f"planning {environment}")
         inventory = plan(environment, Path("build") / environment).inventory_path
-    elif not inventory.is_file():
-        raise CostInputError(
-            [f"{inventory}: (file): not found: an mlplat inventory or a `pulumi stack export` file"]
+        return estimate_inventory(environment, inventory)
+    read = _read(inventory)
+    return estimate_inventory(_environment(read, environment), inventory, read.stacks)
+
+
+def _environment(inventory: Inventory, given: str | None) -> str:
+    """The environment to price `inventory` as: the one it names, which ENV (`given`) must not contradict."""
+    path, named, stack = inventory.path, inventory.environment, inventory.export
+    if stack is not None and named is None and stack != ORG:  # one export, its name says no environment
+        expected = (
+            f"a stack of {given} is `{given}-<layer>`"
+            if given
+            else "an environment's stack is `<env>-<layer>`"
         )
-    try:
-        named = environment_of(inventory)
-    except (ValueError, json.JSONDecodeError) as error:
-        raise CostInputError([f"{inventory}: {error}"]) from None
-    environment = environment or named
-    if environment is None:
-        raise CostInputError([f"{inventory}: (top level): names no environment; give ENV"])
-    return estimate_inventory(environment, inventory)
+        why = (
+            " (the file's name: the export has no pulumi:pulumi:Stack resource)"
+            if inventory.named_by_file
+            else ""
+        )
+        raise CostInputError(
+            [f"{path}: (stack name): {stack!r}{why}: names no environment; {expected}, the layer one of "
+             f"{', '.join(LAYERS[1:])}"]
+        )  # fmt: skip
+    if given is None:
+        if named is not None:
+            return named
+        if stack == ORG:
+            raise CostInputError(
+                [f"{path}: (stack name): 'org': the organization's stack is in no environment; give ENV"]
+            )
+        raise CostInputError([f"{path}: environment: None: the inventory names no environment; give ENV"])
+    if named is not None and named != given:
+        where = (
+            f"(stack name): {stack!r}: a stack"
+            if stack is not None
+            else f"environment: {named!r}: the inventory"
+        )
+        raise CostInputError(
+            [
+                f"{path}: {where} of {named}, not of {given}: `mlplat cost {named} --inventory {path}`, or leave ENV out"
+            ]
+        )
+    return given
 
 
 def plan_lines(summary: dict[str, Any], environment: str) -> list[str]:
     """What `mlplat plan` prints of the estimate: the totals and the dearest components."""
     lines = [
-        f"cost: {_usd(summary['monthly_usd'])}/month estimated, worst case {_usd(summary['worst_case_usd'])}"
-        + (f" (budget cap {_usd(summary['budget_cap_usd'])})" if summary.get("budget_cap_usd") else "")
-        + f"; spot saves {_usd(summary['spot_savings_usd'])}, tiering {_usd(summary['tiering_savings_usd'])}"
+        f"cost: {money(summary['monthly_usd'])}/month estimated, worst case {money(summary['worst_case_usd'])}"
+        + (f" (budget cap {money(summary['budget_cap_usd'])})" if summary.get("budget_cap_usd") else "")
+        + f"; spot saves {money(summary['spot_savings_usd'])}, tiering {money(summary['tiering_savings_usd'])}"
         + (f"; {summary['unpriced_lines']} line(s) unpriced" if summary["unpriced_lines"] else "")
+        + (
+            f"; {no_usage_text(summary.get('no_usage_assumption') or [])}"
+            if summary.get("no_usage_assumption")
+            else ""
+        )
     ]
     lines += [
-        f"  {top['layer']}: {top['component']}: {_usd(top['monthly_usd'])} (worst {_usd(top['worst_case_usd'])})"
+        f"  {top['layer']}: {top['component']}: {money(top['monthly_usd'])} (worst {money(top['worst_case_usd'])})"
         for top in summary["top"]
     ]
     lines.append(f"  details: `mlplat cost {environment}`")
     return lines
 
 
-def environment_of(inventory: Path) -> str | None:
-    """The environment an inventory names (or a single export's `<env>-<layer>` stack implies)."""
-    document = json.loads(inventory.read_text(encoding="utf-8"))
-    if isinstance(document.get("environment"), str):
-        return document["environment"]
-    names = [s for s in load_stacks(inventory) if s != "org"]
-    return names[0].rsplit("-", 1)[0] if names else None
-
-
 # --- rendering ----------------------------------------------------------------------------------
+
+
+def no_usage_text(buckets: list[str]) -> str:
+    """What a bucket without a usage assumption is priced at, said wherever a total is shown."""
+    return (
+        f"{len(buckets)} bucket(s) have no usage assumption: $0 assumed "
+        "(the spec gives volumes for lake zones only)"
+    )
 
 
 def headline(report: CostReport) -> list[str]:
     s = report.summary()
     lines = [
-        f"monthly estimate {_usd(s['monthly_usd'])}, worst case {_usd(s['worst_case_usd'])} "
+        f"monthly estimate {money(s['monthly_usd'])}, worst case {money(s['worst_case_usd'])} "
         f"(every pool at max size, 730 h)"
-        + (f" of a {_usd(s['budget_cap_usd'])} budget cap" if s["budget_cap_usd"] else ""),
-        f"savings: spot {_usd(s['spot_savings_usd'])} against on-demand"
+        + (f" of a {money(s['budget_cap_usd'])} budget cap" if s["budget_cap_usd"] else ""),
+        f"savings: spot {money(s['spot_savings_usd'])} against on-demand"
         + (f" ({s['spot_savings_unpriced']} pool(s) unpriced)" if s["spot_savings_unpriced"] else "")
-        + f"; tiering {_usd(s['tiering_savings_usd'])} against S3 Standard"
+        + f"; tiering {money(s['tiering_savings_usd'])} against S3 Standard"
         + (f" ({s['tiering_savings_unpriced']} bucket(s) unpriced)" if s["tiering_savings_unpriced"] else ""),
     ]
     if s["unpriced_lines"]:
@@ -205,9 +252,11 @@ def headline(report: CostReport) -> list[str]:
             f'{s["unpriced_lines"]} line(s) unpriced: the price table says "not found" (mlplat/data/prices.yaml; '
             "`mlplat prices refresh` fills what the Price List API answers); totals are of priced lines"
         )
+    if s["no_usage_assumption"]:
+        lines.append(f"{no_usage_text(s['no_usage_assumption'])}: {', '.join(s['no_usage_assumption'])}")
     if s["organization_usd"]:
         lines.append(
-            f"organization stack (shared, in no environment's budget): {_usd(s['organization_usd'])}"
+            f"organization stack (shared, in no environment's budget): {money(s['organization_usd'])}"
         )
     return lines
 
@@ -224,13 +273,13 @@ def print_table(report: CostReport, console: Console | None = None) -> None:
         table.add_row(
             f"[bold]{layer}[/bold]",
             "",
-            f"[bold]{_usd(usd)}[/bold]",
-            f"[bold]{_usd(worst)}[/bold]",
+            f"[bold]{money(usd)}[/bold]",
+            f"[bold]{money(worst)}[/bold]",
             str(unpriced),
         )
         for component, c_usd, c_worst, c_unpriced in components:
             if component is not None:
-                table.add_row("", component, _usd(c_usd), _usd(c_worst), str(c_unpriced or ""))
+                table.add_row("", component, money(c_usd), money(c_worst), str(c_unpriced or ""))
         table.rows[-1].end_section = True
     console.print(table)
     types = Table(title="per resource type")
@@ -238,7 +287,7 @@ def print_table(report: CostReport, console: Console | None = None) -> None:
         first = column == "resource type"
         types.add_column(column, justify="left" if first else "right", overflow="fold", no_wrap=not first)
     for resource_type, usd, worst, unpriced in e.by(lambda line: line.resource_type, stacks):
-        types.add_row(resource_type, _usd(usd), _usd(worst), str(unpriced or ""))
+        types.add_row(resource_type, money(usd), money(worst), str(unpriced or ""))
     console.print(types)
     for line in headline(report):
         console.print(line, highlight=False, soft_wrap=True)
@@ -252,10 +301,10 @@ def markdown(report: CostReport) -> str:
     out += [f"- {line}" for line in headline(report)]
     out += ["", "| layer | component | estimate | worst case | unpriced lines |", "|---|---|---:|---:|---:|"]
     for (layer, component), usd, worst, unpriced in e.by(lambda line: (line.layer, line.component), stacks):
-        out.append(f"| {layer} | {component} | {_usd(usd)} | {_usd(worst)} | {unpriced} |")
+        out.append(f"| {layer} | {component} | {money(usd)} | {money(worst)} | {unpriced} |")
     out += ["", "| resource type | estimate | worst case | unpriced lines |", "|---|---:|---:|---:|"]
     for resource_type, usd, worst, unpriced in e.by(lambda line: line.resource_type, stacks):
-        out.append(f"| `{resource_type}` | {_usd(usd)} | {_usd(worst)} | {unpriced} |")
+        out.append(f"| `{resource_type}` | {money(usd)} | {money(worst)} | {unpriced} |")
     if report.missing():
         out += ["", "| missing price | lines |", "|---|---:|"]
         out += [f"| {missing} | {count} |" for missing, count in report.missing()]

@@ -20,7 +20,6 @@ were added, removed or changed get their own colour and a `+`, `-` or `~` before
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -29,7 +28,9 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from mlplat.diff import LAYER_ORDER, ArchitectureDiff, layer_of, short_type
+from mlplat.diff import ArchitectureDiff, short_type
+from mlplat.layers import LAYERS, layer_of
+from mlplat.values import decoded
 
 LAYER_COLOURS = {
     "org": ("#eaeef2", "#57606a"),
@@ -164,7 +165,7 @@ def _placement(index: _Index, resources: Iterable[Mapping[str, Any]]) -> tuple[s
         if provider is None:
             continue
         inputs = provider.get("inputs") or {}
-        accounts = _decoded(inputs.get("allowedAccountIds")) or []
+        accounts = decoded(inputs.get("allowedAccountIds")) or []
         places[(str(accounts[0]) if accounts else "", str(inputs.get("region") or ""))] += 1
     if not places:
         return "", "", []
@@ -173,17 +174,8 @@ def _placement(index: _Index, resources: Iterable[Mapping[str, Any]]) -> tuple[s
     return account, region, others
 
 
-def _decoded(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
 def _strings(value: Any) -> Iterable[str]:
-    value = _decoded(value)
+    value = decoded(value)
     if isinstance(value, Mapping):
         for item in value.values():
             yield from _strings(item)
@@ -199,7 +191,7 @@ def _granted_accounts(resources: Iterable[Mapping[str, Any]]) -> set[str]:
     accounts: set[str] = set()
     for resource in resources:
         for key in POLICY_INPUTS:
-            document = _decoded((resource.get("inputs") or {}).get(key))
+            document = decoded((resource.get("inputs") or {}).get(key))
             if not isinstance(document, Mapping):
                 continue
             statements = document.get("Statement") or []
@@ -496,7 +488,7 @@ def _host(index: _Index, node: Node, clusters: Sequence[Node], members: Mapping[
 
 
 def _order(node: Node) -> tuple:
-    layer = LAYER_ORDER.index(node.layer) if node.layer in LAYER_ORDER else len(LAYER_ORDER)
+    layer = LAYERS.index(node.layer) if node.layer in LAYERS else len(LAYERS)
     return (layer, node.stack, node.type, node.name)
 
 

@@ -32,9 +32,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlplat.layers import LAYERS, layer_of
+from mlplat.values import decoded
+
 Stacks = Mapping[str, Sequence[Mapping[str, Any]]]
 
-LAYER_ORDER = ("org", "foundation", "data", "registry", "compute")
 CATEGORIES = (
     "deletion protection",
     "public access",
@@ -239,10 +241,19 @@ class PolicyDelta:
     resolved: tuple[Finding, ...] = ()
     relevelled: tuple[tuple[Finding, Finding], ...] = ()
     """(base finding, head finding) of the same rule and resource whose enforcement level changed."""
+    changed_findings: tuple[tuple[Finding, Finding], ...] = ()
+    """(base finding, head finding) of the same rule and resource whose message changed (a cost
+    figure that moved): one finding that changed, not a new one and a resolved one."""
 
     @property
     def changed(self) -> bool:
-        return bool(self.new or self.resolved or self.relevelled or self.base.verdict != self.head.verdict)
+        return bool(
+            self.new
+            or self.resolved
+            or self.relevelled
+            or self.changed_findings
+            or self.base.verdict != self.head.verdict
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -251,6 +262,7 @@ class PolicyDelta:
             "new": [f.to_json() for f in self.new],
             "resolved": [f.to_json() for f in self.resolved],
             "relevelled": [{"base": b.to_json(), "head": h.to_json()} for b, h in self.relevelled],
+            "changed": [{"base": b.to_json(), "head": h.to_json()} for b, h in self.changed_findings],
         }
 
 
@@ -365,11 +377,6 @@ class ArchitectureDiff:
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def layer_of(stack: str) -> str:
-    """`org` or the part after `<env>-`; a single exported stack without a layer suffix is its own."""
-    return stack if "-" not in stack else stack.split("-", 1)[1]
-
-
 def short_type(token: str) -> str:
     return token.rsplit(":", 1)[-1]
 
@@ -398,18 +405,6 @@ def _public_statement(value: Any) -> bool:
     return "*" in principals
 
 
-def _decode(value: Any) -> Any:
-    """Policy documents and provider settings travel as JSON strings; compare them as structures."""
-    if isinstance(value, str) and value[:1] in ("{", "["):
-        try:
-            decoded = json.loads(value)
-        except ValueError:
-            return value
-        if isinstance(decoded, (dict, list)):
-            return decoded
-    return value
-
-
 def _list_key(items: list[Any]) -> str | None:
     if not items or not all(isinstance(item, Mapping) for item in items):
         return None
@@ -424,7 +419,7 @@ def flatten(value: Any, path: str = "", elements: dict[str, Any] | None = None) 
     """Leaf path -> value. Lists of scalars stay whole; lists of objects are keyed by an identifying
     field when every element has a distinct one (`Statement[Sid=PullImages]`), else by a digest of
     the element for policy statements, else by position. `elements` collects path -> element."""
-    value = _decode(value)
+    value = decoded(value)  # policy documents and provider settings travel as JSON text
     if isinstance(value, Mapping):
         if not value:
             return {path: {}} if path else {}
@@ -738,7 +733,7 @@ def diff_stacks(
 
 
 def _layer_rank(layer: str) -> int:
-    return LAYER_ORDER.index(layer) if layer in LAYER_ORDER else len(LAYER_ORDER)
+    return LAYERS.index(layer) if layer in LAYERS else len(LAYERS)
 
 
 def _resource_changes(

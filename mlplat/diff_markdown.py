@@ -32,6 +32,7 @@ from mlplat.diff import (
     ResourceChange,
     type_category,
 )
+from mlplat.values import money
 
 GITHUB_COMMENT_LIMIT = 65536
 VALUE_CHARS = 160
@@ -101,12 +102,6 @@ def resource_title(change: ResourceChange) -> str:
     return text
 
 
-def _money(amount: float, currency: str, signed: bool = False) -> str:
-    sign = ("+" if amount > 0 else "-" if amount < 0 else "±") if signed else ("-" if amount < 0 else "")
-    symbol = "$" if currency == "USD" else f"{currency} "
-    return f"{sign}{symbol}{abs(amount):,.2f}"
-
-
 def summary_line(diff: ArchitectureDiff) -> str:
     s = diff.summary()
     parts = [f"{s[k]} {k}" for k in ("added", "removed", "replaced", "renamed", "changed")]
@@ -124,10 +119,14 @@ def summary_line(diff: ArchitectureDiff) -> str:
     if diff.policy is not None:
         base, head = diff.policy.base, diff.policy.head
         text += f" · policy gate: {VERDICT.get(base.verdict, base.verdict)} → {VERDICT.get(head.verdict, head.verdict)}"
-        if diff.policy.new or diff.policy.resolved:
-            text += f" ({len(diff.policy.new)} new, {len(diff.policy.resolved)} resolved finding(s))"
+        policy = diff.policy
+        if policy.new or policy.resolved or policy.changed_findings:
+            changed = f", {len(policy.changed_findings)} changed" if policy.changed_findings else ""
+            text += f" ({len(policy.new)} new, {len(policy.resolved)} resolved{changed} finding(s))"
     if diff.cost is not None:
-        text += f" · monthly cost: {_money(diff.cost.delta, diff.cost.currency, signed=True)}"
+        text += (
+            f" · monthly cost: {money(diff.cost.delta, cents=True, signed=True, currency=diff.cost.currency)}"
+        )
         if diff.cost.base:
             text += f" ({diff.cost.delta / diff.cost.base:+.1%})"
     return text
@@ -279,6 +278,14 @@ def policy_section(diff: ArchitectureDiff) -> list[str]:
             *[_finding_line(f) for f in policy.resolved],
             "",
         ]
+    if policy.changed_findings:
+        lines += [f"Changed findings ({len(policy.changed_findings)}):", ""]
+        lines += [
+            f"- **{h.level}** `{h.rule}` ({h.severity}) on `{h.stack}` {h.resource}: {_cell(b.message)} → "
+            f"**{_cell(h.message)}**"
+            for b, h in policy.changed_findings
+        ]
+        lines.append("")
     if policy.relevelled:
         lines += ["Enforcement level changed:", ""]
         lines += [
@@ -287,7 +294,7 @@ def policy_section(diff: ArchitectureDiff) -> list[str]:
         ]
         lines.append("")
     if not policy.changed:
-        lines += ["No finding is new or resolved.", ""]
+        lines += ["No finding is new, resolved or changed.", ""]
     return lines
 
 
@@ -298,8 +305,9 @@ def cost_section(diff: ArchitectureDiff) -> list[str]:
     lines = [
         "### Monthly cost",
         "",
-        f"{_money(cost.base, cost.currency)} → {_money(cost.head, cost.currency)} per month: "
-        f"**{_money(cost.delta, cost.currency, signed=True)}**" + (f" ({cost.model})" if cost.model else ""),
+        f"{money(cost.base, cents=True, currency=cost.currency)} → {money(cost.head, cents=True, currency=cost.currency)} per month: "
+        f"**{money(cost.delta, cents=True, signed=True, currency=cost.currency)}**"
+        + (f" ({cost.model})" if cost.model else ""),
         "",
     ]
     moved = sorted((x for x in cost.lines if x.moved), key=lambda x: (-abs(x.delta), x.key))
@@ -309,8 +317,8 @@ def cost_section(diff: ArchitectureDiff) -> list[str]:
             "|---|---:|---:|---:|---|",
         ]
         lines += [
-            f"| {_cell(x.key)} | {_money(x.base, cost.currency)} | {_money(x.head, cost.currency)} | "
-            f"{_money(x.delta, cost.currency, signed=True)} | "
+            f"| {_cell(x.key)} | {money(x.base, cents=True, currency=cost.currency)} | {money(x.head, cents=True, currency=cost.currency)} | "
+            f"{money(x.delta, cents=True, signed=True, currency=cost.currency)} | "
             + (f"{x.base_unpriced} → {x.head_unpriced}" if x.base_unpriced or x.head_unpriced else "")
             + " |"
             for x in moved[:25]

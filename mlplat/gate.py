@@ -12,7 +12,6 @@ property the rule's schema requires, is an input error (exit 2) instead of being
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,7 +24,9 @@ from jsonschema import Draft7Validator
 from pulumi.runtime.proto import analyzer_pb2
 
 from mlplat.analyzer import LEVEL_NAMES, SEVERITY_NAMES, Diagnostic, PolicyPackProcess, provider_urn
-from mlplat.inventory import FORMAT, load_stacks
+from mlplat.inventory import InventoryError, read_inventory
+from mlplat.inventory import read_json as read_document
+from mlplat.layers import environment_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PACK_DIR = PROJECT_ROOT / "policies"
@@ -132,70 +133,19 @@ class GateResult:
 
 def read_json(path: Path, what: str) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise GateInputError([f"{path}: (file): not found: {what}"]) from None
-    except OSError as error:
-        raise GateInputError([f"{path}: (file): cannot be read: {error.strerror}"]) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise GateInputError(
-            [f"{path}: line {error.lineno} column {error.colno}: {error.msg}: valid JSON"]
-        ) from None
+        return read_document(path, what)
+    except InventoryError as error:
+        raise GateInputError(error.lines) from None
 
 
 def load_inventory(path: Path) -> tuple[str, dict[str, list[dict[str, Any]]]]:
-    """(environment or stack name, stack -> resources) of an mlplat inventory or one `pulumi stack export`."""
-    document = read_json(path, "an mlplat inventory or a `pulumi stack export` file")
-    problems: list[str] = []
-    if not isinstance(document, dict):
-        raise GateInputError([f"{path}: (top level): {type(document).__name__}: a JSON object"])
-    if document.get("format") == FORMAT:
-        exports = document.get("stacks")
-        if not isinstance(exports, dict) or not exports:
-            raise GateInputError(
-                [f"{path}: stacks: {exports!r}: a map of stack name to `pulumi stack export`"]
-            )
-        for name, export in exports.items():
-            problems += _export_problems(path, f"stacks.{name}", export)
-    elif "deployment" in document or "version" in document:
-        problems += _export_problems(path, "(top level)", document)
-    else:
-        raise GateInputError(
-            [
-                f"{path}: format: {document.get('format')!r}: an mlplat inventory or a `pulumi stack export` (version 3)"
-            ]
-        )
-    if problems:
-        raise GateInputError(problems)
-    stacks = load_stacks(path)
-    source = document.get("environment") if document.get("format") == FORMAT else next(iter(stacks))
-    return str(source), stacks
-
-
-def _export_problems(path: Path, where: str, export: Any) -> list[str]:
-    if not isinstance(export, dict) or export.get("version") != 3:
-        version = export.get("version") if isinstance(export, dict) else export
-        return [f"{path}: {where}.version: {version!r}: 3 (`pulumi stack export` deployment version 3)"]
-    resources = (export.get("deployment") or {}).get("resources")
-    if resources is None:
-        return []
-    if not isinstance(resources, list):
-        return [f"{path}: {where}.deployment.resources: {type(resources).__name__}: a list of resources"]
-    problems = []
-    for i, resource in enumerate(resources):
-        at = f"{where}.deployment.resources[{i}]"
-        if not isinstance(resource, dict):
-            problems.append(f"{path}: {at}: {type(resource).__name__}: a resource object")
-            continue
-        for key in ("urn", "type"):
-            if not isinstance(resource.get(key), str) or not resource.get(key):
-                problems.append(f"{path}: {at}.{key}: {resource.get(key)!r}: a non-empty string")
-        for key in ("inputs", "outputs", "propertyDependencies"):
-            if key in resource and not isinstance(resource[key], dict):
-                problems.append(f"{path}: {at}.{key}: {type(resource[key]).__name__}: an object")
-    return problems
+    """(environment or stack name, stack -> resources) of an mlplat inventory or one `pulumi stack export`,
+    checked by `mlplat.inventory.read_inventory` (the one loader of every `--inventory`)."""
+    try:
+        found = read_inventory(path)
+    except InventoryError as error:
+        raise GateInputError(error.lines) from None
+    return found.source, found.stacks
 
 
 def config_path(environment: str) -> Path:
@@ -384,7 +334,7 @@ def check_inventory(
     source, stacks = load_inventory(inventory)
     if config is None:
         environment = (
-            source.split("-", 1)[0] if source not in {p.stem for p in CONFIG_DIR.glob("*.json")} else source
+            source if (CONFIG_DIR / f"{source}.json").is_file() else environment_of(source) or source
         )
         config = config_path(environment)
         if not config.is_file():

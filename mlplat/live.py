@@ -21,8 +21,6 @@ from mlplat.aws_session import RETRY_MODES, AwsContext, AwsProblem, resolve_acco
 from mlplat.planned import PlanMismatch, Planned
 from stacks.spec import PlatformSpec, SpecError, load_spec
 
-INPUT_ERROR = 2
-
 
 class LiveInputError(Exception):
     def __init__(self, lines: Sequence[str]) -> None:
@@ -75,7 +73,7 @@ def prepare(
     on_progress: Callable[[str], None] = lambda _: None,
 ) -> Live:
     """Spec, plan, the caller's credentials and the account ids, or one line per problem."""
-    from mlplat.inventory import load_stacks
+    from mlplat.inventory import InventoryError, read_inventory
     from mlplat.plan import PlanError, plan
 
     if retry_mode not in RETRY_MODES:
@@ -93,10 +91,15 @@ def prepare(
         if inventory is None:
             on_progress(f"planning {environment}")
             inventory = plan(environment, plan_dir).inventory_path
-        planned = Planned(spec, load_stacks(inventory))
+        read = read_inventory(inventory)
+        if read.environment not in (None, environment):
+            raise PlanMismatch(f"the inventory is of {read.environment}, not of {environment}")
+        planned = Planned(spec, read.stacks)
     except PlanError as error:
         raise LiveInputError(error.lines) from None
-    except (PlanMismatch, OSError, ValueError, KeyError) as error:
+    except InventoryError as error:
+        raise LiveInputError(error.lines) from None
+    except (PlanMismatch, KeyError, TypeError, ValueError) as error:
         raise LiveInputError([f"mlplat {command}: --inventory: {inventory}: {error}"]) from None
     try:
         ctx = AwsContext(

@@ -9,12 +9,12 @@ provider. Nothing here calls AWS.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mlplat.values import decoded
 from stacks.spec import PlatformSpec
 
 BUCKET = "aws:s3/bucket:Bucket"
@@ -37,11 +37,6 @@ class Place:
 def logical_name(resource: Mapping[str, Any]) -> str:
     """The name a resource was registered under (the last part of its URN)."""
     return resource["urn"].rsplit("::", 1)[-1]
-
-
-def _json(value: Any) -> Any:
-    """Provider inputs hold lists and objects as JSON text."""
-    return json.loads(value) if isinstance(value, str) else value
 
 
 class Planned:
@@ -73,7 +68,7 @@ class Planned:
         for resources in self.stacks.values():
             for r in resources:
                 if r["type"] == PROVIDER:
-                    (account_id,) = _json(r["inputs"]["allowedAccountIds"])
+                    (account_id,) = decoded(r["inputs"]["allowedAccountIds"])  # JSON text in provider inputs
                     key = self.account_keys.get(account_id)
                     if key is None:
                         raise PlanMismatch(f"{r['urn']}: account {account_id} is none of the environment's")

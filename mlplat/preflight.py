@@ -29,7 +29,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from components import node_pools
-from mlplat.aws_session import AwsContext, AwsProblem, explain, pages
+from mlplat.aws_session import AwsContext, AwsProblem, explain, failed_call, pages
 from mlplat.planned import Place
 from stacks.spec import PlatformSpec
 
@@ -396,6 +396,7 @@ class _Run:
         code, expected_name = getattr(QUOTA_CLASSES[klass], purchase.replace("-", "_"))
         where = self.where(account, region)
         quotas = self.ctx.client("service-quotas", region, self.ids[account])
+        call = "service-quotas:GetServiceQuota"
         try:
             try:
                 quota = quotas.get_service_quota(ServiceCode="ec2", QuotaCode=code)["Quota"]
@@ -403,9 +404,10 @@ class _Run:
                 if error.response.get("Error", {}).get("Code") != "NoSuchResourceException":
                     raise
                 # Never changed in this account: the default applies.
+                call = "service-quotas:GetAWSDefaultServiceQuota"
                 quota = quotas.get_aws_default_service_quota(ServiceCode="ec2", QuotaCode=code)["Quota"]
         except (BotoCoreError, ClientError) as error:
-            line = explain(error, call="service-quotas:GetServiceQuota", where=where).line
+            line = explain(error, call=call, where=where).line
             return [Finding("quota", "blocking", account, region, f"{code} {expected_name}", line)]
         found = []
         name = quota.get("QuotaName", expected_name)
@@ -527,14 +529,22 @@ class _Task:
     call: Callable[[], list[Finding]]
 
     def run(self, state: _Run) -> list[Finding]:
+        state.ctx.forget_last_call()
+        where = state.where(self.account, self.region)
         try:
             return self.call()
         except AwsProblem as problem:
             line = problem.line
         except (BotoCoreError, ClientError) as error:
-            line = explain(
-                error, call=f"{self.check}:(read)", where=state.where(self.account, self.region)
-            ).line
+            call = failed_call(error, last=state.ctx.last_call(), default=f"{self.check}:(read)")
+            line = explain(error, call=call, where=where).line
+        except Exception as error:  # an answer the check did not expect: this check fails, the run goes on
+            call = state.ctx.last_call()
+            line = (
+                f"{where}: the {self.check} check stopped"
+                + (f" after {call}" if call else "")
+                + f": {type(error).__name__}: {error}; check it by hand, the other checks ran"
+            )
         return [Finding(self.check, "blocking", self.account, self.region, self.subject, line)]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from mlplat import diagram
 from mlplat.inventory import load_stacks
+from mlplat.values import money
 
 REPORT = "report.md"
 TOP_TYPES = 12
@@ -95,10 +96,6 @@ def gate_section(gate: dict[str, Any] | None, environment: str) -> list[str]:
     return lines
 
 
-def _usd(value: Any) -> str:
-    return "unpriced" if value is None else f"{'-' if value < 0 else ''}${abs(value):,.0f}"
-
-
 def cost_section(cost: dict[str, Any] | None, environment: str) -> list[str]:
     """The cost summary `mlplat plan` computed (mlplat.cost_report.CostReport.summary)."""
     lines = ["## Monthly cost", ""]
@@ -106,20 +103,26 @@ def cost_section(cost: dict[str, Any] | None, environment: str) -> list[str]:
         return [*lines, f"No estimate in this plan: `mlplat cost {environment}`.", ""]
     cap = cost.get("budget_cap_usd")
     lines += [
-        f"- estimate **{_usd(cost.get('monthly_usd'))}** per month, worst case {_usd(cost.get('worst_case_usd'))}"
-        + (f", budget cap {_usd(cap)}" if cap is not None else ""),
-        f"- spot saves {_usd(cost.get('spot_savings_usd'))}, tiering saves {_usd(cost.get('tiering_savings_usd'))}",
-        f"- the organization's shared stack: {_usd(cost.get('organization_usd'))} (not in the estimate)",
+        f"- estimate **{money(cost.get('monthly_usd'))}** per month, worst case {money(cost.get('worst_case_usd'))}"
+        + (f", budget cap {money(cap)}" if cap is not None else ""),
+        f"- spot saves {money(cost.get('spot_savings_usd'))}, tiering saves {money(cost.get('tiering_savings_usd'))}",
+        f"- the organization's shared stack: {money(cost.get('organization_usd'))} (not in the estimate)",
     ]
     if cost.get("unpriced_lines"):
         lines.append(
             f"- {cost['unpriced_lines']} line(s) without a price in the table: `mlplat cost {environment}` names them"
         )
+    if cost.get("no_usage_assumption"):
+        from mlplat.cost_report import no_usage_text
+
+        lines.append(
+            f"- {no_usage_text(cost['no_usage_assumption'])}: {', '.join(cost['no_usage_assumption'])}"
+        )
     top = cost.get("top") or []
     if top:
         lines += ["", "| layer | component | estimate | worst case |", "|---|---|---:|---:|"]
         lines += [
-            f"| {row['layer']} | {row['component']} | {_usd(row.get('monthly_usd'))} | {_usd(row.get('worst_case_usd'))} |"
+            f"| {row['layer']} | {row['component']} | {money(row.get('monthly_usd'))} | {money(row.get('worst_case_usd'))} |"
             for row in top
         ]
     return [*lines, ""]

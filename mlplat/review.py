@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +55,16 @@ class Side:
     usage: dict[str, Any] | None = None
     """Usage assumptions of the cost model from this side's spec (None: not available, see usage_note)."""
     usage_note: str = ""
+    stacks: dict[str, list[dict[str, Any]]] | None = None
+    """The inventory's stacks once read (read once, used by the diff, the diagram and the cost)."""
+
+    def resources(self) -> dict[str, list[dict[str, Any]]]:
+        """Stack -> resources of the inventory (none when this side has no inventory)."""
+        if self.stacks is None and self.inventory is not None:
+            from mlplat.inventory import load_stacks
+
+            self.stacks = load_stacks(self.inventory)
+        return self.stacks or {}
 
 
 @dataclass
@@ -138,6 +148,15 @@ def _finish(process: subprocess.Popen, label: str, out: Path) -> Path:
     return inventory
 
 
+def _stop(processes: Iterable[subprocess.Popen]) -> None:
+    """Kill every plan process still running and wait for it (its pipes closed), so that none runs on
+    in a worktree that is about to be removed. A finished process is only waited for."""
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
 def _plan_here(environment: str, out: Path) -> Path:
     from mlplat.plan import PlanError, plan
     from stacks.spec import SpecError
@@ -182,25 +201,48 @@ def policy_delta(
     head_findings: list[Finding],
     renamed: dict[str, str],
 ) -> PolicyDelta:
-    """New, resolved and re-levelled findings; a finding on a renamed resource is the same finding."""
+    """New, resolved, re-levelled and reworded findings. A finding is the same finding on both sides
+    when its rule, stack and resource are (a renamed resource keeps its findings); its message may
+    change (a cost figure, a count), which is a *changed* finding, not a new and a resolved one. A
+    rule that reports several findings on one resource pairs them by equal message first, then the
+    rest in message order."""
 
-    def key(f: Finding, mapping: dict[str, str]) -> tuple[str, str, str, str]:
-        return (f.rule, f.stack, mapping.get(f.urn, f.urn), f.message)
+    def grouped(
+        findings: list[Finding], mapping: dict[str, str]
+    ) -> dict[tuple[str, str, str], list[Finding]]:
+        groups: dict[tuple[str, str, str], list[Finding]] = {}
+        for f in sorted(findings, key=lambda f: f.message):
+            groups.setdefault((f.rule, f.stack, mapping.get(f.urn, f.urn)), []).append(f)
+        return groups
 
-    old = {key(f, renamed): f for f in base_findings}
-    new = {key(f, {}): f for f in head_findings}
+    old, new = grouped(base_findings, renamed), grouped(head_findings, {})
+    added: list[Finding] = []
+    resolved: list[Finding] = []
+    relevelled: list[tuple[Finding, Finding]] = []
+    reworded: list[tuple[Finding, Finding]] = []
+    for key in sorted(set(old) | set(new)):
+        before, after = list(old.get(key, [])), list(new.get(key, []))
+        for finding in list(after):  # the same message on both sides: the same finding
+            same = next((b for b in before if b.message == finding.message), None)
+            if same is not None:
+                before.remove(same)
+                after.remove(finding)
+                if same.level != finding.level:
+                    relevelled.append((same, finding))
+        for b, f in zip(before, after, strict=False):  # same rule and resource, another message
+            reworded.append((b, f))
+            if b.level != f.level:
+                relevelled.append((b, f))
+        added += after[len(before) :]
+        resolved += before[len(after) :]
     order = lambda f: (f.level != "mandatory", f.stack, f.rule, f.urn, f.message)  # noqa: E731
     return PolicyDelta(
         base=base,
         head=head,
-        new=tuple(sorted((f for k, f in new.items() if k not in old), key=order)),
-        resolved=tuple(sorted((f for k, f in old.items() if k not in new), key=order)),
-        relevelled=tuple(
-            sorted(
-                ((old[k], f) for k, f in new.items() if k in old and old[k].level != f.level),
-                key=lambda p: order(p[1]),
-            )
-        ),
+        new=tuple(sorted(added, key=order)),
+        resolved=tuple(sorted(resolved, key=order)),
+        relevelled=tuple(sorted(relevelled, key=lambda p: order(p[1]))),
+        changed_findings=tuple(sorted(reworded, key=lambda p: order(p[1]))),
     )
 
 
@@ -246,7 +288,6 @@ def _cost(base: Side, head: Side) -> tuple[CostDelta | None, str]:
     try:
         from mlplat import cost, prices
         from mlplat.cost_usage import Usage
-        from mlplat.inventory import load_stacks
     except ImportError:
         return None, "_No cost model in this tree (`mlplat/cost.py`): no cost delta._"
     if head.usage is None and base.usage is None:
@@ -264,7 +305,7 @@ def _cost(base: Side, head: Side) -> tuple[CostDelta | None, str]:
                 estimates.append(None)
                 continue
             usage = Usage.model_validate(side.usage if side.usage is not None else fallback)
-            estimates.append(cost.estimate(cost.from_inventory(load_stacks(side.inventory)), usage, table))
+            estimates.append(cost.estimate(cost.from_inventory(side.resources()), usage, table))
     except Exception as error:  # the cost model must not take the review down with it: say why
         return None, f"_The cost model failed: {type(error).__name__}: {error}_"
     return _cost_delta(*estimates, notes), ""
@@ -343,23 +384,26 @@ def review_refs(
         seconds["worktrees"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        processes = {}
-        for side, tree, name in ((base, base_tree, "base"), (head, head_tree, "head")):
-            if not (tree / "environments" / f"{environment}.yaml").is_file():
-                side.note = f"environments/{environment}.yaml does not exist at {side.label}"
-                continue
-            if side is head and head_commit is None:
-                continue
-            on_step(f"planning {environment} at {side.label}")
-            processes[name] = (side, _plan_process(tree, environment, out_dir / name), out_dir / name)
-        if head_commit is None and not head.note:
-            on_step(f"planning {environment} in the {WORKING_TREE}")
-            head.inventory = _plan_here(environment, out_dir / "head")
-        for side, tree in ((base, base_tree), (head, head_tree if head_commit else None)):
-            if not side.note:
-                side.usage, side.usage_note = side_usage(tree, environment)
-        for side, process, out in processes.values():
-            side.inventory = _finish(process, side.label, out)
+        processes: dict[str, tuple[Side, subprocess.Popen, Path]] = {}
+        try:  # whatever fails here, no plan process outlives its worktree
+            for side, tree, name in ((base, base_tree, "base"), (head, head_tree, "head")):
+                if not (tree / "environments" / f"{environment}.yaml").is_file():
+                    side.note = f"environments/{environment}.yaml does not exist at {side.label}"
+                    continue
+                if side is head and head_commit is None:
+                    continue
+                on_step(f"planning {environment} at {side.label}")
+                processes[name] = (side, _plan_process(tree, environment, out_dir / name), out_dir / name)
+            if head_commit is None and not head.note:
+                on_step(f"planning {environment} in the {WORKING_TREE}")
+                head.inventory = _plan_here(environment, out_dir / "head")
+            for side, tree in ((base, base_tree), (head, head_tree if head_commit else None)):
+                if not side.note:
+                    side.usage, side.usage_note = side_usage(tree, environment)
+            for side, process, out in processes.values():
+                side.inventory = _finish(process, side.label, out)
+        finally:
+            _stop(process for _, process, _ in processes.values())
         if base.inventory is None and head.inventory is None:
             raise ReviewError(
                 [f"mlplat diff: {environment}: no environments/{environment}.yaml on either side"]
@@ -379,22 +423,27 @@ def review_inventories(
     on_step: Callable[[str], None] = lambda _: None,
 ) -> Review:
     """Diff two inventory files; both are gated with this tree's pack and the environment's config."""
-    from mlplat.gate import GateInputError, config_path, load_inventory
+    from mlplat.gate import config_path
+    from mlplat.inventory import InventoryError, read_inventory
 
-    try:
-        environment, _ = load_inventory(new)
-        load_inventory(old)
-    except GateInputError as error:
-        raise ReviewError(error.lines) from None
-    environment = environment.split("-", 1)[0] if not config_path(environment).is_file() else environment
+    problems, read = [], []
+    for path in (old, new):
+        try:
+            read.append(read_inventory(path))
+        except InventoryError as error:
+            problems += error.lines
+    if problems:
+        raise ReviewError(problems)
+    base_inventory, head_inventory = read
+    environment = head_inventory.environment or head_inventory.source
     config = config or config_path(environment)
     pack = REPO_ROOT / "policies"
     usage, note = side_usage(None, environment)
     note = note or f"both inventories are priced with this tree's usage assumptions for {environment}"
     return _review(
         environment,
-        Side(str(old), old, pack, config, usage=usage, usage_note=note),
-        Side(str(new), new, pack, config, usage=usage, usage_note=note),
+        Side(str(old), old, pack, config, usage=usage, usage_note=note, stacks=base_inventory.stacks),
+        Side(str(new), new, pack, config, usage=usage, usage_note=note, stacks=head_inventory.stacks),
         out_dir,
         {},
         max_chars,
@@ -411,12 +460,9 @@ def _review(
     max_chars: int,
     on_step: Callable[[str], None],
 ) -> Review:
-    from mlplat.inventory import load_stacks
-
     warnings: list[str] = []
     started = time.perf_counter()
-    base_stacks = load_stacks(base.inventory) if base.inventory else {}
-    head_stacks = load_stacks(head.inventory) if head.inventory else {}
+    base_stacks, head_stacks = base.resources(), head.resources()
     result = diff_stacks(
         base_stacks, head_stacks, environment=environment, base_label=base.label, head_label=head.label
     )

@@ -199,6 +199,15 @@ class MotoServer:
                 "describe_nodegroup",
                 throttled("eks:DescribeNodegroup", "ThrottlingException", EKSBackend.describe_nodegroup),
             )
+            patch.setattr(
+                EC2Backend,
+                "describe_launch_template_versions",
+                throttled(
+                    "ec2:DescribeLaunchTemplateVersions",
+                    "RequestLimitExceeded",
+                    EC2Backend.describe_launch_template_versions,
+                ),
+            )
             patch.setattr(S3Response, "all_buckets", _all_buckets)
             for method in ("_bucket_response_get", "_bucket_response_put", "_bucket_response_delete"):
                 patch.setattr(S3Response, method, _with_intelligent_tiering(getattr(S3Response, method)))

@@ -7,6 +7,7 @@ repositories, budgets), changes what the test is about, and asserts the audit's 
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import subprocess
@@ -299,6 +300,79 @@ def test_throttling_is_retried_and_what_outlasts_the_retries_is_one_error(server
     }
 
 
+def test_a_failed_launch_template_read_is_named_as_ec2s_call(server, planned):
+    """A Capacity Block node group has its instance type in its launch template, read from EC2."""
+    Seeder(server, planned, IDS).compute()
+    server.throttle("ec2:DescribeLaunchTemplateVersions", 1000)
+    report = run(planned, max_attempts=2)
+    templated = [
+        g for g in planned.resources(audit.NODE_GROUP, "compute") if not g["inputs"].get("instanceTypes")
+    ]
+    assert templated, (
+        "no node group reads its instance type from a launch template any more: pick another call"
+    )
+    failed = [f for f in report.findings if f.service == "eks" and f.status != "ok"]
+    assert len(failed) == len(templated)
+    assert {(f.status, f.check) for f in failed} == {("error", "exists")}
+    assert {f.message.split(": ", 1)[1] for f in failed} == {
+        "ec2:DescribeLaunchTemplateVersions: throttled by AWS (RequestLimitExceeded) after 2 attempts with "
+        "backoff; rerun later, with fewer --workers or more --max-attempts"
+    }
+
+
+def test_an_answer_a_check_did_not_expect_is_one_error_and_the_run_goes_on(planned, monkeypatch):
+    deploy(planned)
+
+    def odd(config):
+        raise KeyError("filterType")  # as if ECR answered a scanning rule without its filter type
+
+    monkeypatch.setattr(audit, "_scanning", odd)
+    report = run(planned)
+    places = sorted(
+        {planned.place(r) for r in [*planned.resources(audit.REPOSITORY, "registry"),
+                                    *planned.resources(audit.REGISTRY_SCANNING, "registry")]}
+    )  # fmt: skip
+    assert problems(report) == [
+        f"ERROR: ecr: registry ({p.account} {p.region}): read: {p.account} ({IDS[p.account]}) {p.region}: the ecr "
+        "checks of registry stopped after ecr:GetRegistryScanningConfiguration: KeyError: 'filterType'; the "
+        "other checks ran"
+        for p in places
+    ]
+    assert report.counts()["s3"]["ok"] > 0 and report.counts()["eks"]["ok"] > 0
+
+
+def test_reordered_lifecycle_rules_are_no_drift_and_a_changed_rule_is_named_by_its_id():
+    rule = lambda rule_id, status="Enabled": {"ID": rule_id, "Status": status, "Filter": {}}  # noqa: E731
+    expected = {"Rules": [rule("archive"), rule("abort-multipart"), rule("expire-noncurrent")]}
+    reordered = {"Rules": [rule("expire-noncurrent"), rule("archive"), rule("abort-multipart")]}
+    assert audit.differences(expected, reordered) == []
+    changed = {"Rules": [rule("abort-multipart", "Disabled"), rule("archive"), rule("by-hand")]}
+    assert audit.differences(expected, changed) == [
+        "Rules[ID=abort-multipart].Status: expected 'Enabled', found 'Disabled'",
+        "Rules[ID=expire-noncurrent]: expected {'ID': 'expire-noncurrent', 'Status': 'Enabled', 'Filter': {}}, "
+        "found none",
+        "Rules[ID=by-hand]: not in the spec, found {'ID': 'by-hand', 'Status': 'Enabled', 'Filter': {}}",
+    ]
+    transitions = [{"Days": 30, "StorageClass": "GLACIER_IR"}, {"Days": 180, "StorageClass": "DEEP_ARCHIVE"}]
+    assert audit.differences(transitions, transitions[::-1]) == []
+    assert audit.differences([1, 2], [2, 1]) == ["[0]: expected 1, found 2", "[1]: expected 2, found 1"]
+
+
+def test_a_bucket_whose_lifecycle_rules_come_back_in_another_order_is_compliant(planned):
+    victim = s3_api.bucket(next(planned.resources(s3_api.LIFECYCLE, "data")))
+    rules = next(r for r in planned.resources(s3_api.LIFECYCLE, "data") if s3_api.bucket(r) == victim)
+    expected = s3_api.expected(rules)["Rules"]
+    assert len(expected) > 1, "the bucket has one lifecycle rule: pick one with several"
+    seed, _ = deploy(planned, without={(victim, s3_api.LIFECYCLE)})
+    at = planned.buckets("data")[victim]
+    call = s3_api.put_call(rules)
+    params = copy.deepcopy(call.params)
+    params["LifecycleConfiguration"]["Rules"].reverse()
+    getattr(seed.client("s3", at.account, at.region), call.operation)(**params)
+    report = run(planned)
+    assert problems(report) == []
+
+
 # --- the command line -----------------------------------------------------------------------------
 
 
@@ -335,6 +409,22 @@ def test_the_command_reports_drift_as_json_or_lines_and_exits_1(planned, invento
     assert "mlplat audit prod: checks per service" in result.stdout
     assert out[-1].startswith("audit prod DRIFT: 1 finding(s) not compliant; ")
     assert "Traceback" not in result.stderr
+
+
+def test_a_bad_inventory_is_one_line_and_exit_2(tmp_path, plans):
+    (tmp_path / "array.json").write_text("[]")
+    cases = [
+        (tmp_path / "array.json",
+         f"{tmp_path}/array.json: (top level): list: a JSON object, an mlplat inventory or a `pulumi stack export` file"),
+        (plans.inventory("dev"),
+         f"mlplat audit: --inventory: {plans.inventory('dev')}: the inventory is of dev, not of prod"),
+    ]  # fmt: skip
+    for path, line in cases:
+        result = subprocess.run(
+            [sys.executable, "-m", "mlplat", "audit", "prod", "--inventory", str(path)],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert (result.returncode, result.stderr) == (2, line + "\n")
 
 
 def test_the_documented_policies_are_the_code_s():

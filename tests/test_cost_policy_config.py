@@ -21,6 +21,7 @@ RULES = (
     cost_policy.TEAM_RULE,
     cost_policy.TRANSITION_RULE,
     cost_policy.PRESENCE_RULE,
+    cost_policy.UNPRICED_RULE,
 )
 
 

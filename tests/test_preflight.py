@@ -335,6 +335,50 @@ def test_throttling_that_outlasts_the_retries_is_one_line_per_check(server, spec
     ]
 
 
+def test_a_failed_default_quota_read_is_named_as_that_call(spec, monkeypatch):
+    """A quota never changed in the account has no GetServiceQuota answer; its default is read instead,
+    and when that read fails, the line names GetAWSDefaultServiceQuota and its own IAM action."""
+    from botocore.stub import Stubber
+
+    client = boto3.client("service-quotas", region_name="us-west-2", aws_access_key_id="x",
+                          aws_secret_access_key="y")  # fmt: skip
+    ctx = AwsContext(
+        home_region="eu-central-1", session=boto3.Session(aws_access_key_id="x", aws_secret_access_key="y")
+    )
+    monkeypatch.setattr(ctx, "client", lambda service, region, account_id=None: client)
+    state = preflight._Run(spec, ctx, IDS, ROLE)
+    with Stubber(client) as stub:
+        stub.add_client_error("get_service_quota", "NoSuchResourceException", "The request failed")
+        stub.add_client_error(
+            "get_aws_default_service_quota",
+            "AccessDeniedException",
+            "User is not authorized",
+            http_status_code=400,
+        )
+        found = state._quota(
+            "prod-training", "us-west-2", "p", "on-demand", [("train", 96, "train: 1 x p4d")]
+        )
+    assert [f.line() for f in found] == [
+        "BLOCKING: quota: prod-training us-west-2: L-417A185B Running On-Demand P instances: prod-training "
+        "(210000000002) us-west-2: service-quotas:GetAWSDefaultServiceQuota: access denied; the role needs "
+        "servicequotas:GetAWSDefaultServiceQuota (User is not authorized)"
+    ]
+
+
+def test_an_answer_a_check_did_not_expect_is_one_blocking_line_and_the_run_goes_on(server, spec, monkeypatch):
+    def odd(instance_type):
+        raise ValueError(f"no quota class for {instance_type!r}")
+
+    monkeypatch.setattr(preflight, "quota_class", odd)
+    report = run(one_cluster(spec, "us-west-2", {"ai100": ai100(["us-west-2d"])}), ["offering", "quota"])
+    assert lines(report, "quota") == [
+        "BLOCKING: quota: prod-training us-west-2: compute.clusters.us-west-2: prod-training (210000000002) "
+        "us-west-2: the quota check stopped after ec2:DescribeInstanceTypes: ValueError: no quota class for "
+        "'dl2q.24xlarge'; check it by hand, the other checks ran"
+    ]
+    assert {f.level for f in report.findings if f.check == "offering"} == {"ok"}
+
+
 # --- the command line -----------------------------------------------------------------------------
 
 

@@ -5,14 +5,17 @@ One stack is analyzed at a time, so the rule prices this stack's resources live 
 cost model (mlplat.cost, mlplat/data/prices.yaml) and adds the other stacks' worst cases as last
 planned, which the config carries with the cap and the usage assumptions (all generated from the
 specs by `python -m mlplat.cost_policy`; docs/adr/0010-cost-model.md). Lines without a price
-("not found" in the table) cannot count; the message says how many there are.
+("not found" in the table) cannot count, so a pass is a pass of a lower bound: the message of a failure
+says how many lines are unpriced, and `eks-nodegroup-worst-case-priced` (advisory) names every node pool
+whose worst case has no price, pass or fail.
 """
 
 from __future__ import annotations
 
 from pulumi_policy import Severity
 
-from mlplat.cost_policy import BUDGET_RULE, stack_estimate, usd
+from mlplat.cost_policy import BUDGET_RULE, stack_estimate
+from mlplat.values import money
 from rules._support import AWS_PROVIDER, COST_POLICY, default_tags, stack_rule
 
 
@@ -30,10 +33,10 @@ def check(args, report_violation) -> None:
     if total > cap:
         unpriced = len(estimate.unpriced())
         report_violation(
-            f"worst case {usd(total)} a month (every pool at max size for 730 h) is over the budget cap of "
-            f"{usd(cap)}: this stack {usd(own)}"
+            f"worst case {money(total)} a month (every pool at max size for 730 h) is over the budget cap of "
+            f"{money(cap)}: this stack {money(own)}"
             + (f" (+{unpriced} unpriced line(s))" if unpriced else "")
-            + f", the other {len(others)} stack(s) {usd(sum(others.values()))} as last planned"
+            + f", the other {len(others)} stack(s) {money(sum(others.values()))} as last planned"
         )
 
 

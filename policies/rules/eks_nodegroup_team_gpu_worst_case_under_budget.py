@@ -5,7 +5,9 @@ The quotas are the Kueue ClusterQueues of the stack (nominal quota of `nvidia.co
 `qualcomm.com/qaic`, one queue per team and cluster); the price per accelerator-hour is the
 dearest on-demand price per accelerator among the node groups and Karpenter NodePools of the
 queue's cluster. Borrowing inside the cohort is spend of other teams' unused quota and is not
-counted. Quotas whose pools have no price are left out and named in the message.
+counted. Quotas whose pools have no price are left out of the sum and named in the message; a team
+whose quotas are all unpriced passes here, so `eks-nodegroup-worst-case-priced` (advisory) names every
+unpriced quota whatever the budget says.
 """
 
 from __future__ import annotations
@@ -14,56 +16,34 @@ from collections import defaultdict
 
 from pulumi_policy import Severity
 
-from mlplat.cost import provider_place
-from mlplat.cost_policy import TEAM_RULE, accelerator_prices, stack_resources, usd
-from mlplat.prices import HOURS_PER_MONTH
-from rules._support import COST_POLICY, name_of, number, stack_rule
-
-CLUSTER_QUEUE = "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue"
-ACCELERATORS = ("nvidia.com/gpu", "qualcomm.com/qaic")
-
-
-def quotas(queue) -> dict[str, float]:
-    found: dict[str, float] = defaultdict(float)
-    for group in (queue.props.get("spec") or {}).get("resourceGroups") or []:
-        for flavor in group.get("flavors") or []:
-            for resource in flavor.get("resources") or []:
-                if resource.get("name") in ACCELERATORS:
-                    found[resource["name"]] += number(str(resource.get("nominalQuota", "0"))) or 0.0
-    return found
+from mlplat.cost_policy import TEAM_RULE
+from mlplat.values import money
+from rules._cost import CLUSTER_QUEUE, team_quotas
+from rules._support import COST_POLICY, stack_rule
 
 
 def check(args, report_violation) -> None:
     budgets = args.get_config()["teamBudgetsUsd"]
-    queues = [r for r in args.resources if r.resource_type == CLUSTER_QUEUE]
-    if not queues:
+    if not any(r.resource_type == CLUSTER_QUEUE for r in args.resources):
         args.not_applicable("the stack has no Kueue ClusterQueue")
-    _, resources = stack_resources(args.resources)
-    dearest = accelerator_prices(resources)
     worst: dict[str, float] = defaultdict(float)
     unpriced: dict[str, list[str]] = defaultdict(list)
     first: dict[str, object] = {}
-    for queue in queues:
-        team = str((queue.props.get("metadata") or {}).get("name") or name_of(queue))
-        if team not in budgets:
+    for quota in team_quotas(args.resources):
+        if quota.team not in budgets:
             continue
-        region, _ = provider_place(queue.provider.props) if queue.provider is not None else (None, None)
-        first.setdefault(team, queue)
-        for resource, count in quotas(queue).items():
-            if not count:
-                continue
-            price, instance_type = dearest.get((str(region), resource), (None, "no pool"))
-            if price is None:
-                unpriced[team].append(f"{count:g} {resource} in {region} ({instance_type}: no price)")
-            else:
-                worst[team] += count * price * HOURS_PER_MONTH
+        first.setdefault(quota.team, quota.queue)
+        if quota.worst_usd is None:  # named here, and one by one by eks-nodegroup-worst-case-priced
+            unpriced[quota.team].append(quota.describe())
+        else:
+            worst[quota.team] += quota.worst_usd
     for team, total in sorted(worst.items()):
         cap = float(budgets[team])
         if total > cap:
             left_out = f"; not priced: {', '.join(unpriced[team])}" if unpriced[team] else ""
             report_violation(
-                f"team {team}: its accelerator quotas used all month on the dearest pools cost {usd(total)}, "
-                f"over its budget of {usd(cap)}{left_out}",
+                f"team {team}: its accelerator quotas used all month on the dearest pools cost {money(total)}, "
+                f"over its budget of {money(cap)}{left_out}",
                 first[team].urn,
             )
 

@@ -28,7 +28,7 @@ def dev_check(tmp_path_factory):
 def test_check_plans_the_environment_passes_and_writes_three_reports(dev_check):
     out, result = dev_check
     assert result.returncode == 0, result.stderr
-    assert "passed: 0 mandatory, 0 advisory finding(s); 73 rules" in result.stdout.replace("\n", " ")
+    assert "passed: 0 mandatory, 0 advisory finding(s); 74 rules" in result.stdout.replace("\n", " ")
     assert "checkov passed: 0 failed check(s) outside policies/checkov-baseline.yaml" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == [
         "checkov",
@@ -51,7 +51,7 @@ def test_check_plans_the_environment_passes_and_writes_three_reports(dev_check):
         f"mlplatform-policies: {s}" for s in json.loads((out / "inventory.json").read_text())["stacks"]
     ]
     assert sum(1 for s in suites for case in s if case.is_failure) == 0
-    assert all(len(list(s)) == 73 for s in suites)
+    assert all(len(list(s)) == 74 for s in suites)
 
 
 def test_a_mandatory_violation_exits_1_and_is_reported_everywhere(dev_check, tmp_path):

@@ -333,7 +333,7 @@ MUTATIONS: list[tuple[str, str, Callable[[list[dict]], None], set[str]]] = [
      {"eks-nodegroup-launch-template"}),
     ("training-on-p4de", "compute",
      lambda rs: set_both(find(rs, NODE_GROUP, "eu-central-1-train-a100"), "instanceTypes", ["p4de.24xlarge"]),
-     {"eks-nodegroup-instance-type-allowed"}),
+     {"eks-nodegroup-instance-type-allowed", "eks-nodegroup-worst-case-priced"}),  # p4de: no price in eu-central-1
     ("batch-pool-loses-its-spot-group", "compute",
      lambda rs: remove(rs, find(rs, NODE_GROUP, "eu-central-1-batch-l40s-spot")),
      {"eks-nodegroup-spot-first"}),
@@ -381,7 +381,8 @@ MUTATIONS: list[tuple[str, str, Callable[[list[dict]], None], set[str]]] = [
                               **spec["template"]["spec"],
                               "requirements": [r for r in spec["template"]["spec"]["requirements"]
                                                if r["key"] != "node.kubernetes.io/instance-type"]}}}),
-     {"eks-nodegroup-instance-type-allowed", "eks-nodegroup-accelerator-cap"}),
+     {"eks-nodegroup-instance-type-allowed", "eks-nodegroup-accelerator-cap",
+      "eks-nodegroup-worst-case-priced"}),  # no instance types: its worst case cannot be priced
     ("karpenter-on-demand-tried-before-spot", "compute",
      lambda rs: edit_both(find(rs, "kubernetes:karpenter.sh/v1:NodePool", "us-west-2-karpenter-batch-on-demand"), "spec",
                           lambda spec: {**spec, "weight": 100}),

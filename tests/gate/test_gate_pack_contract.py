@@ -32,7 +32,7 @@ def test_every_rule_module_is_in_the_registry_once():
     rules = registry().RULES
     names = [rule.name for rule in rules]
     assert sorted(names) == sorted(m.replace("_", "-") for m in modules)
-    assert len(set(names)) == len(names) == 73
+    assert len(set(names)) == len(names) == 74
 
 
 @pytest.mark.parametrize("rule", registry().RULES, ids=lambda rule: rule.name)
@@ -106,10 +106,12 @@ def test_environments_differ_only_in_nat_instance_types_accelerator_caps_and_dev
     advisory_in_dev = sorted(name for name, entry in dev.items() if entry["enforcementLevel"] == "advisory")
     assert advisory_in_dev == [
         "ec2-eip-associated", "ec2-vpc-endpoint-private-dns", "ec2-vpc-nat-gateway-count", "ec2-vpc-s3-gateway-endpoint",
-        "s3-bucket-lifecycle-abort-multipart", "s3-bucket-lifecycle-attached", "s3-bucket-lifecycle-noncurrent-expiration",
+        "eks-nodegroup-worst-case-priced", "s3-bucket-lifecycle-abort-multipart", "s3-bucket-lifecycle-attached", "s3-bucket-lifecycle-noncurrent-expiration",
         "s3-bucket-lifecycle-transition-pays-off", "s3-bucket-tiering",
     ]  # fmt: skip
-    assert [n for n, e in prod.items() if e["enforcementLevel"] == "advisory"] == ["s3-bucket-tiering"]
+    assert [n for n, e in prod.items() if e["enforcementLevel"] == "advisory"] == [
+        "eks-nodegroup-worst-case-priced", "s3-bucket-tiering"
+    ]  # fmt: skip
     per_environment = {"strategy", "instanceTypes", "maximum", "capUsd", "stackWorstCaseUsd", "usage", "zones",
                        "teamBudgetsUsd"}  # fmt: skip
     strip = lambda c: {n: {k: v for k, v in e.items() if k not in per_environment} for n, e in c.items()}  # noqa: E731
