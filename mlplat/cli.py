@@ -447,6 +447,7 @@ def cost_command(
     case and the savings of spot and tiering; prices from mlplat/data/prices.yaml (docs/cost-model.md)."""
     from mlplat.cost_report import CostInputError, markdown, print_table, run  # `--help` stays fast
     from mlplat.plan import PlanError
+    from mlplat.prices import PriceTableError
 
     if as_markdown and as_json:
         _fail(["mlplat cost: --markdown, --json: choose one"])
@@ -456,7 +457,7 @@ def cost_command(
         _fail([str(p) for p in error.problems])
     except PlanError as error:
         _fail(error.lines, error.exit_code)
-    except CostInputError as error:
+    except (CostInputError, PriceTableError) as error:
         _fail(error.lines)
     if as_json:
         print(json.dumps(report.document(), indent=2))

@@ -200,7 +200,10 @@ def load(path: Path = PRICES) -> PriceTable:
     except OSError as error:
         raise PriceTableError([f"{path}: cannot be read: {error.strerror}"]) from None
     except yaml.YAMLError as error:
-        raise PriceTableError([f"{path}: not valid YAML: {error}"]) from None
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise PriceTableError([f"{path}: {where}not valid YAML: {problem}"]) from None
     except ValidationError as error:
         raise PriceTableError(
             [f"{path}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors(include_url=False)]

@@ -212,3 +212,22 @@ def test_a_stack_export_names_its_environment_or_the_stack_is_named(plans, tmp_p
             f"resource): names no environment; {expected}, the layer one of foundation, data, registry, "
             "compute\n",
         )
+
+
+def test_a_broken_price_table_is_one_line_per_problem_and_exit_2(dev_inventory, tmp_path, monkeypatch):
+    """A fork that edits mlplat/data/prices.yaml badly gets the loader's lines, not a traceback."""
+    from typer.testing import CliRunner
+
+    from mlplat import prices
+    from mlplat.cli import app
+
+    broken = tmp_path / "prices.yaml"
+    broken.write_text("rows: [oops\n")
+    monkeypatch.setattr(prices, "_DEFAULT", None)
+    monkeypatch.setattr(prices, "default", lambda: prices.load(broken))
+    result = CliRunner().invoke(app, ["cost", "--inventory", str(dev_inventory)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert (
+        result.stderr
+        == f"{broken}: line 2, column 1: not valid YAML: expected ',' or ']', but got '<stream end>'\n"
+    )
