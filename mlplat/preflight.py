@@ -452,69 +452,45 @@ class _Run:
     def bucket(self, name: str, place: Place) -> list[Finding]:
         account_id = self.ids[place.account]
         s3 = self.ctx.client("s3", place.region, account_id)
+
+        def found(level: str, message: str) -> list[Finding]:
+            return [Finding("bucket", level, place.account, place.region, name, message)]
+
+        def region_of(response: dict) -> str | None:
+            return response.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("x-amz-bucket-region")
+
         try:
             head = s3.head_bucket(Bucket=name, ExpectedBucketOwner=account_id)
         except ClientError as error:
             code = str(error.response.get("Error", {}).get("Code", ""))
             if code in ("404", "NoSuchBucket", "NotFound"):
-                return [Finding("bucket", "ok", place.account, place.region, name, "free")]
+                return found("ok", "free")
             if code in ("403", "AccessDenied"):
-                return [
-                    Finding(
-                        "bucket",
-                        "blocking",
-                        place.account,
-                        place.region,
-                        name,
-                        "taken: the name exists and is not this account's (HeadBucket 403); bucket names are "
-                        "global, so change the organization's name prefix or the product key",
-                    )
-                ]
-            if code == "301":
-                actual = (
-                    error.response.get("ResponseMetadata", {})
-                    .get("HTTPHeaders", {})
-                    .get("x-amz-bucket-region")
-                )
-                return [
-                    Finding(
-                        "bucket",
-                        "blocking",
-                        place.account,
-                        place.region,
-                        name,
-                        f"exists in {actual or 'another region'}; the plan puts it in {place.region}",
-                    )
-                ]
-            line = explain(error, call="s3:HeadBucket", where=self.where(place.account, place.region)).line
-            return [Finding("bucket", "blocking", place.account, place.region, name, line)]
-        except BotoCoreError as error:
-            line = explain(error, call="s3:HeadBucket", where=self.where(place.account, place.region)).line
-            return [Finding("bucket", "blocking", place.account, place.region, name, line)]
-        actual = head.get("BucketRegion") or head["ResponseMetadata"]["HTTPHeaders"].get(
-            "x-amz-bucket-region"
-        )
-        if actual and actual != place.region:
-            return [
-                Finding(
-                    "bucket",
+                return found(
                     "blocking",
-                    place.account,
-                    place.region,
-                    name,
-                    f"already this account's, but in {actual}; the plan puts it in {place.region}",
+                    "taken: the name exists and is not this account's (HeadBucket 403); bucket names are "
+                    "global, so change the organization's name prefix or the product key",
                 )
-            ]
-        return [
-            Finding(
-                "bucket",
-                "ok",
-                place.account,
-                place.region,
-                name,
-                "already this account's (pulumi up needs it in the stack: `pulumi import` it)",
+            if code == "301":
+                actual = region_of(error.response)
+                return found(
+                    "blocking", f"exists in {actual or 'another region'}; the plan puts it in {place.region}"
+                )
+            return found(
+                "blocking",
+                explain(error, call="s3:HeadBucket", where=self.where(place.account, place.region)).line,
             )
-        ]
+        except BotoCoreError as error:
+            return found(
+                "blocking",
+                explain(error, call="s3:HeadBucket", where=self.where(place.account, place.region)).line,
+            )
+        actual = head.get("BucketRegion") or region_of(head)
+        if actual and actual != place.region:
+            return found(
+                "blocking", f"already this account's, but in {actual}; the plan puts it in {place.region}"
+            )
+        return found("ok", "already this account's (pulumi up needs it in the stack: `pulumi import` it)")
 
 
 @dataclass(frozen=True)

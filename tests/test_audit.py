@@ -51,21 +51,10 @@ def spec():
     return load_spec("prod")
 
 
-def with_budgets(stacks: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    """The plan's budgets; while the spec declares none, two in the training account, shaped as
-    pulumi-aws's `aws.budgets.Budget` inputs, so that the audit's budget check has something to find."""
-    stacks = {name: list(resources) for name, resources in stacks.items()}
-    if any(r["type"] == audit.BUDGET for resources in stacks.values() for r in resources):
-        return stacks
-    compute = stacks["prod-compute"]
-    provider = next(r for r in compute if r["type"] == "pulumi:providers:aws")
-    for name, amount in (("acme-prod-training-monthly", "250000"), ("acme-prod-perception-gpu", "90000")):
-        compute.append({
-            "urn": f"urn:pulumi:prod-compute::mlplatform::{audit.BUDGET}::{name}", "custom": True, "id": name,
-            "type": audit.BUDGET, "provider": f"{provider['urn']}::{provider['id']}",
-            "inputs": {"name": name, "budgetType": "COST", "limitAmount": amount, "limitUnit": "USD",
-                       "timeUnit": "MONTHLY"},
-        })  # fmt: skip
+def planned_stacks(inventory: Path) -> dict[str, list[dict]]:
+    """The prod plan's stacks; it carries the budgets the audit's budget check compares."""
+    stacks = load_stacks(inventory)
+    assert any(r["type"] == audit.BUDGET for resources in stacks.values() for r in resources)
     return stacks
 
 
@@ -76,7 +65,7 @@ def inventory(plans) -> Path:
 
 @pytest.fixture(scope="module")
 def planned(spec, inventory):
-    return Planned(spec, with_budgets(load_stacks(inventory)))
+    return Planned(spec, planned_stacks(inventory))
 
 
 def context(**options) -> AwsContext:
@@ -380,7 +369,7 @@ def test_the_command_reports_drift_as_json_or_lines_and_exits_1(planned, invento
     victim = s3_api.bucket(next(planned.resources(s3_api.LIFECYCLE, "data")))
     deploy(planned, without={(victim, s3_api.LIFECYCLE)})
     document = json.loads(inventory.read_text())
-    for name, resources in with_budgets(load_stacks(inventory)).items():
+    for name, resources in planned_stacks(inventory).items():
         document["stacks"][name]["deployment"]["resources"] = resources
     (tmp_path / "inventory.json").write_text(json.dumps(document))
     ids = [f"--account-id={k}={v}" for k, v in IDS.items()]
