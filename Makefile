@@ -4,12 +4,12 @@ ENV   ?= dev
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install plan test lint bench clean checkov graphviz
+.PHONY: install plan test test-fast lint bench clean checkov graphviz
 
-$(STAMP): pyproject.toml requirements.txt
+$(STAMP): pyproject.toml requirements.txt core/pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ./core -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP) graphviz
@@ -33,11 +33,16 @@ graphviz:
 plan: $(STAMP) graphviz
 	$(VENV)/bin/mlplat plan $(ENV)
 
-## lint: ruff lint and format check; the workflows against GitHub's workflow schema (offline, vendored)
+## lint: ruff lint and format check; the import contracts; mypy; the workflows against GitHub's schemas
+## (offline, vendored) and zizmor's audit
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=policies $(VENV)/bin/lint-imports
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-actions .github/actions/*/action.yml
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
+	$(VENV)/bin/zizmor --offline .github
 
 ## checkov: checkov in its own virtualenv (it pins an old `packaging` the pulumi SDK cannot use)
 CHECKOV_VENV  := .venv-checkov
@@ -54,6 +59,11 @@ checkov: $(CHECKOV_STAMP)
 ## test: every check CI runs
 test: lint graphviz $(CHECKOV_STAMP)
 	$(VENV)/bin/pytest -q -n auto
+
+## test-fast: the tests that plan nothing and start no server (under a minute): helpers, the core,
+## components under mocks, the rules of the pack, the contracts
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest -q -n auto -m "not slow"
 
 ## bench: time and peak memory of `mlplat plan prod` against a bare-mocks floor
 bench: $(STAMP)

@@ -1,7 +1,7 @@
 """The floor of `mlplat plan`: the same registrations, under the same mocks, with no project code.
 
 Reads an inventory written by `mlplat plan` and, for each of its stacks in the same order, runs
-`mlplat.synth.synthesize` (the same `RecordingMonitor` and fake cloud the plan uses) on a
+`mlplat.synth.engine.synthesize` (the same `RecordingMonitor` and fake cloud the plan uses) on a
 program that only constructs resources:
 
 - one `pulumi.CustomResource(type, name, props)` per custom resource of the stack, same type token,
@@ -14,7 +14,7 @@ program that only constructs resources:
 - one `pulumi.ComponentResource(type, name)` per component, same type token, no children.
 
 It imports only pulumi and mlplat.synth, checks that no project module (`components`, `stacks`,
-`mlplat.plan`) nor `pulumi_aws` got imported, and checks, per stack, that it registered exactly
+`mlplat.synth.plan`) nor `pulumi_aws` got imported, and checks, per stack, that it registered exactly
 as many resources of each type as the inventory holds; it exits non-zero otherwise.
 
 Usage: python bench/floor.py INVENTORY.json   (prints one JSON line: counts and timings)
@@ -31,13 +31,13 @@ from typing import Any
 
 import pulumi
 
-from mlplat.synth import ORGANIZATION, Registration, synthesize
+from mlplat.synth.engine import ORGANIZATION, Registration, synthesize
 
 ROOT_TYPE = "pulumi:pulumi:Stack"
 REFERENCE_TYPE = "pulumi:pulumi:StackReference"
 PROVIDER_PREFIX = "pulumi:providers:"
 
-FORBIDDEN_MODULES = ("components", "stacks", "mlplat.plan", "mlplat.cli", "pulumi_aws")
+FORBIDDEN_MODULES = ("components", "stacks", "mlplat.synth.plan", "mlplat.cli", "pulumi_aws")
 
 
 def logical_name(urn: str) -> str:

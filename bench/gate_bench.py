@@ -21,11 +21,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from platform_spec.paths import project_root
 
-from mlplat.analyzer import PolicyPackProcess, provider_urn  # noqa: E402
-from mlplat.gate import PACK_DIR, config_path, load_inventory, pack_rules, reconcile_config  # noqa: E402
+ROOT = project_root()
+
+from mlplat.gate.analyzer import PolicyPackProcess, provider_urn  # noqa: E402
+from mlplat.gate.check import load_inventory, pack_rules, reconcile_config  # noqa: E402
+from mlplat.gate.pack import PACK_DIR, config_path  # noqa: E402
 
 
 def timed(function) -> float:

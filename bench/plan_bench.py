@@ -32,7 +32,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-ROOT = Path(__file__).resolve().parent.parent
+from platform_spec.paths import project_root
+
+ROOT = project_root()
 FLOOR = Path(__file__).resolve().parent / "floor.py"
 
 

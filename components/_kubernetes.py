@@ -14,7 +14,8 @@ from typing import Any
 
 import pulumi
 
-from components import node_group, node_pools
+from components import node_group
+from platform_spec.tables import node_pools
 
 MANAGED = {"app.kubernetes.io/part-of": "mlplatform", "app.kubernetes.io/managed-by": "pulumi"}
 SYSTEM_NAMESPACE = "kube-system"

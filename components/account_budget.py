@@ -21,11 +21,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components._validation import Problems
-
-MAX_EMAIL_SUBSCRIBERS = 10
-MAX_NOTIFICATIONS = 10
-BUDGET_NAME_MAX = 100 - len("-team-") - 32
-"""AWS Budgets names take 100 characters; a team budget appends `-team-<team>` (a team key: up to 32)."""
+from platform_spec.naming import BUDGET_NAME_MAX, MAX_EMAIL_SUBSCRIBERS, MAX_NOTIFICATIONS
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -10,41 +10,14 @@ environments/org.yaml afterwards (docs/cost-model.md).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from components import _formats
 from components._validation import Problems
-
-
-def tag_key_problem(key: str) -> str | None:
-    """Why a key cannot be activated, or None: a user-defined tag key, not AWS's `aws:` prefix."""
-    if key.lower().startswith("aws:"):
-        return "aws: is AWS's own prefix; a user-defined tag key does not start with it"
-    if not _formats.matches(_formats.TAG_KEY, key):
-        return "a tag key: 1 to 128 letters, digits, spaces and _ . : / = + - @"
-    return None
-
-
-def resource_suffix(key: str) -> str:
-    """The part of a key's resource name that names it: lower case, every run of other characters than
-    a-z, 0-9 and - made one -. Two keys with the same suffix (`Team`, `team`) would be one resource."""
-    return re.sub(r"[^a-z0-9-]+", "-", key.lower())
-
-
-def suffix_collisions(tag_keys: Sequence[str]) -> dict[int, int]:
-    """Index of each key whose resource suffix an earlier key has already -> the index of that earlier key."""
-    first: dict[str, int] = {}
-    found = {}
-    for i, key in enumerate(tag_keys):
-        j = first.setdefault(resource_suffix(key), i)
-        if j != i:
-            found[i] = j
-    return found
+from platform_spec.naming import resource_suffix, suffix_collisions, tag_key_problem
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

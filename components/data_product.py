@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components import _iam, lake_classes, product_access, tiering
+from components import _iam, product_access
 from components._validation import Problems
 from components.lake_bucket import LakeBucket, LakeBucketArgs
+from platform_spec.tables import lake_classes, tiering
 
 OWNER_ACCESS = product_access.READ_ACTIONS + product_access.WRITE_ACTIONS
 
@@ -19,12 +20,12 @@ OWNER_ACCESS = product_access.READ_ACTIONS + product_access.WRITE_ACTIONS
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ZoneArgs:
     data_class: str
-    """A class of components/lake_classes.py; it fixes the zone's key, tiering and Object Lock."""
+    """A class of core/platform_spec/tables/lake_classes.py; it fixes the zone's key, tiering and Object Lock."""
     region: str
     personal_data: bool = False
     """The class holds personal data (environments/org.yaml): no consumer access points, residency."""
     access: str | None = None
-    """Access profile (components/tiering.py); None: the class's default."""
+    """Access profile (core/platform_spec/tables/tiering.py); None: the class's default."""
     transitions: Sequence[tiering.Transition] | None = None
     """Explicit lifecycle transitions instead of an access profile."""
     retention_days: int | None = None

@@ -4,7 +4,7 @@ Helm chart (`nvidia.com/gpu`) and Qualcomm's Cloud AI 100 plugin as a DaemonSet 
 The AL2023 NVIDIA AMIs carry the driver but not the device plugin, and nothing ships one for AI 100
 on EKS (Qualcomm's operator targets OpenShift), so without these a GPU or AI 100 node advertises
 nothing and no job lands on it. Each plugin runs only on its pools' nodes: it selects the label the
-pools set (components/node_pools.py `labels`) and tolerates only their taint.
+pools set (core/platform_spec/tables/node_pools.py `labels`) and tolerates only their taint.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components import _formats, _kubernetes, node_pools
+from components import _kubernetes
 from components._validation import Problems
+from platform_spec import formats
+from platform_spec.tables import node_pools
 
 NVIDIA_CHART = "nvidia-device-plugin"
 NVIDIA_REPOSITORY = "https://nvidia.github.io/k8s-device-plugin"
@@ -55,11 +57,11 @@ class DevicePluginsArgs:
         problems = Problems("DevicePlugins")
         if self.nvidia_chart_version is None and self.qualcomm_image is None:
             problems.add("nvidia_chart_version", None, "a chart version, or qualcomm_image, or both")
-        if self.nvidia_chart_version is not None and not _formats.matches(
-            _formats.CHART_VERSION, self.nvidia_chart_version
+        if self.nvidia_chart_version is not None and not formats.matches(
+            formats.CHART_VERSION, self.nvidia_chart_version
         ):
             problems.add("nvidia_chart_version", self.nvidia_chart_version, "a pinned chart version X.Y.Z")
-        if self.qualcomm_image is not None and not _formats.matches(_formats.IMAGE, self.qualcomm_image):
+        if self.qualcomm_image is not None and not formats.matches(formats.IMAGE, self.qualcomm_image):
             problems.add(
                 "qualcomm_image", self.qualcomm_image, "an image pinned by tag or digest: registry/path:tag"
             )

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import _iam, lake_classes
+from components import _iam
 from components._validation import Problems
 from components.lake_bucket import LakeBucket, LakeBucketArgs
+from platform_spec.tables import lake_classes
 
 RELEASE_PREFIX = "releases/"
 """Artefacts live under releases/<model>/<version>/ (docs/release-manifest.md)."""

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import _cidr, _formats, _iam, _tags
+from components import _iam, _tags
 from components._validation import Problems
 from components.node_group import ClusterAttachment, NodeGroup, NodeGroupArgs
+from platform_spec import formats
+from platform_spec.cidr import public_cidr_problem
 
 LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 ADDONS_BEFORE_NODES = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
@@ -82,7 +84,7 @@ class EksClusterArgs:
         problems = Problems("EksCluster")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}", self.cluster_name):
             problems.add("cluster_name", self.cluster_name, "1 to 100 letters, digits, - and _")
-        if not _formats.matches(_formats.KUBERNETES_VERSION, self.kubernetes_version):
+        if not formats.matches(formats.KUBERNETES_VERSION, self.kubernetes_version):
             problems.add("kubernetes_version", self.kubernetes_version, 'a minor version such as "1.34"')
         if len(self.subnet_ids) < 2:
             problems.add(
@@ -90,7 +92,7 @@ class EksClusterArgs:
             )
         for addon in ADDONS:
             version = self.addon_versions.get(addon)
-            if version is None or not _formats.matches(_formats.ADDON_VERSION, version):
+            if version is None or not formats.matches(formats.ADDON_VERSION, version):
                 problems.add(f"addon_versions.{addon}", version, "a pinned version vX.Y.Z-eksbuild.N")
         for addon in self.addon_versions:
             if addon not in ADDONS:
@@ -115,7 +117,7 @@ class EksClusterArgs:
                 "public_access_cidrs", list(self.public_access_cidrs), "only with endpoint_public_access"
             )
         for cidr in self.public_access_cidrs:
-            reason = _cidr.public_cidr_problem(cidr)
+            reason = public_cidr_problem(cidr)
             if reason is not None:
                 problems.add("public_access_cidrs", cidr, reason)
         try:

@@ -15,8 +15,10 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components import _formats, _kubernetes, _tags, node_pools
+from components import _kubernetes, _tags
 from components._validation import Problems
+from platform_spec import formats
+from platform_spec.tables import node_pools
 
 CHART_REPOSITORY = "oci://public.ecr.aws/karpenter"
 NODE_CLASS_API = "karpenter.k8s.aws/v1"
@@ -94,9 +96,9 @@ class KarpenterPoolsArgs:
 
     def __post_init__(self) -> None:
         problems = Problems("KarpenterPools")
-        if not _formats.matches(_formats.CHART_VERSION, self.chart_version):
+        if not formats.matches(formats.CHART_VERSION, self.chart_version):
             problems.add("chart_version", self.chart_version, "a pinned chart version X.Y.Z")
-        if not _formats.matches(_formats.AMI_ALIAS, self.ami_alias):
+        if not formats.matches(formats.AMI_ALIAS, self.ami_alias):
             problems.add(
                 "ami_alias", self.ami_alias, "a pinned AL2023 release al2023@vYYYYMMDD (not @latest)"
             )
@@ -125,7 +127,7 @@ class KarpenterPoolsArgs:
                     "WhenEmpty or WhenEmptyOrUnderutilized",
                 )
             for name in ("consolidate_after", "expire_after"):
-                if not _formats.matches(_formats.KARPENTER_DURATION, getattr(pool, name)):
+                if not formats.matches(formats.KARPENTER_DURATION, getattr(pool, name)):
                     problems.add(
                         f"{at}.{name}", getattr(pool, name), "a duration such as 10m or 720h, or Never"
                     )

@@ -19,9 +19,11 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components import _formats, _kubernetes, node_pools
+from components import _kubernetes
 from components._kubernetes import TeamQuota, team_namespace
 from components._validation import Problems
+from platform_spec import formats
+from platform_spec.tables import node_pools
 
 CHART = "oci://registry.k8s.io/kueue/charts/kueue"
 IMAGE = "registry.k8s.io/kueue/kueue"
@@ -55,7 +57,7 @@ class KueueArgs:
 
     def __post_init__(self) -> None:
         problems = Problems("Kueue")
-        if not _formats.matches(_formats.CHART_VERSION, self.chart_version):
+        if not formats.matches(formats.CHART_VERSION, self.chart_version):
             problems.add("chart_version", self.chart_version, "a pinned chart version X.Y.Z")
         if not self.teams:
             problems.add("teams", {}, "at least one team: each gets a ClusterQueue")

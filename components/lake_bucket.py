@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components import _iam, lustre_access, tiering
+from components import _iam, lustre_access
 from components._validation import Problems
+from platform_spec.tables import tiering
 
 INVENTORY_FIELDS = (
     "Size", "LastModifiedDate", "StorageClass", "IntelligentTieringAccessTier", "ETag",

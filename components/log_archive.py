@@ -13,11 +13,6 @@ from components._validation import Problems
 from components.lake_bucket import LakeBucket, delivery_bucket_args
 
 
-def access_log_bucket_name(org_name: str, region: str) -> str:
-    """`<org>-cloudtrail-archive-access-logs-<region>`: the archive's access-log bucket (S3 allows 63 characters)."""
-    return f"{org_name}-cloudtrail-archive-access-logs-{region}"
-
-
 @dataclass(frozen=True, kw_only=True, slots=True)
 class LogArchiveArgs:
     account_id: pulumi.Input[str]

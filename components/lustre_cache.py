@@ -29,17 +29,15 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components import _formats, _kubernetes, lake_classes
+from components import _kubernetes
 from components._validation import Problems
 from components.lustre_access import fsx_s3_role_arn
+from platform_spec import formats
+from platform_spec.tables import lake_classes
+from platform_spec.tables.lustre import THROUGHPUTS, storage_gib, storage_problem
 
 DEPLOYMENT_TYPE = "PERSISTENT_2"
 LUSTRE_VERSION = "2.15"
-THROUGHPUTS = (125, 250, 500, 1000)
-"""PERSISTENT_2 SSD throughput tiers, MB/s per TiB of storage."""
-FIRST_STEPS_GIB = (1200, 2400)
-STEP_GIB = 2400
-"""PERSISTENT_2 SSD storage: 1.2 TiB, 2.4 TiB, then multiples of 2.4 TiB (AWS counts 1.2 TiB as 1200 GiB)."""
 MAX_DRAS = 8
 """Data repository associations per file system (FSx quota)."""
 LUSTRE_PORTS = ((988, 988), (1018, 1023))
@@ -52,18 +50,6 @@ STORAGE_CLASS = "fsx-lustre-snapshots"
 CLAIM = "lustre-snapshots"
 MAINTENANCE_WINDOW = "7:02:00"
 """Sunday 02:00 UTC: the file servers are patched when the fewest jobs read."""
-
-
-def storage_gib(tib: float) -> int:
-    return round(tib * 1000)
-
-
-def storage_problem(tib: float) -> str | None:
-    """Why a capacity in TiB is not one PERSISTENT_2 SSD accepts, or None."""
-    gib = storage_gib(tib)
-    if abs(gib - tib * 1000) > 1e-6 or gib <= 0 or (gib not in FIRST_STEPS_GIB and gib % STEP_GIB):
-        return "PERSISTENT_2 SSD takes 1.2, 2.4 or a multiple of 2.4 TiB (4.8, 7.2, ...)"
-    return None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -131,7 +117,7 @@ class LustreCacheArgs:
                     link.region,
                     f"a region of grant_providers: {', '.join(self.grant_providers)}",
                 )
-        if not _formats.matches(_formats.ADDON_VERSION, self.csi_driver_version):
+        if not formats.matches(formats.ADDON_VERSION, self.csi_driver_version):
             problems.add("csi_driver_version", self.csi_driver_version, "a pinned version vX.Y.Z-eksbuild.N")
         problems.raise_if_any()
 

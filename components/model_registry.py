@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import _iam, tiering
+from components import _iam
 from components._validation import Problems
 from components.lake_bucket import LakeBucket, LakeBucketArgs
+from platform_spec.tables import tiering
 
 APPROVAL_EVENT = "SageMaker Model Package State Change"
 

@@ -12,8 +12,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components import _iam
-from components._cidr import plan_subnets
 from components._validation import Problems
+from platform_spec.cidr import plan_subnets
 
 NatStrategy = Literal["none", "single", "per_az"]
 NAT_STRATEGIES: tuple[str, ...] = get_args(NatStrategy)

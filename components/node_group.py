@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import _tags, node_pools
+from components import _tags
 from components._validation import Problems
+from platform_spec.tables import node_pools
 
 TAINT_EFFECTS = {
     "NO_SCHEDULE": "NoSchedule",
@@ -41,7 +42,7 @@ class NodeGroupArgs:
     pool: str
     """The pool's key; node label `mlplatform.io/pool`."""
     kind: str
-    """A pool kind of components/node_pools.py: AMI type, taint, families, EFA."""
+    """A pool kind of core/platform_spec/tables/node_pools.py: AMI type, taint, families, EFA."""
     region: str
     cluster: ClusterAttachment
     subnet_ids: Mapping[str, pulumi.Input[str]]

@@ -31,11 +31,12 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components import _iam, _kubernetes, lake_classes, product_access, tiering
+from components import _iam, _kubernetes, product_access
 from components._kubernetes import TeamQuota, team_namespace
 from components._validation import Problems
 from components.eks_cluster import pod_identity_trust
 from components.lake_bucket import LakeBucket, LakeBucketArgs
+from platform_spec.tables import lake_classes, tiering
 
 SERVICE_ACCOUNT = "jobs"
 """The service account of a team's jobs: its pods get the team role through Pod Identity."""
@@ -64,11 +65,6 @@ class ProductFacts:
     consumers: Sequence[str]
     personal_zones: Mapping[str, bool]
     """Zone -> whether its data class is personal data."""
-
-
-def scratch_bucket_name(name_prefix: str, region: str) -> str:
-    """`<org>-<env>-scratch-<region>`: the scratch bucket of the cluster in `region` (S3 allows 63 characters)."""
-    return f"{name_prefix}-scratch-{region}"
 
 
 def namespace_quotas(nominal: Mapping[str, TeamQuota]) -> dict[str, TeamQuota]:

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components import karpenter_pools, node_pools, registry_access
+from components import karpenter_pools, registry_access
 from components._kubernetes import TeamQuota
 from components.device_plugins import DevicePlugins, DevicePluginsArgs
 from components.eks_cluster import EksCluster, EksClusterArgs, SystemPoolArgs
@@ -24,11 +24,14 @@ from components.team_tenancy import (
     TeamTenancy,
     TeamTenancyArgs,
     namespace_quotas,
-    scratch_bucket_name,
     team_reads,
 )
+from platform_spec import PlatformSpec
+from platform_spec.models import ClusterSpec
+from platform_spec.naming import scratch_bucket_name
+from platform_spec.queries import accelerators
+from platform_spec.tables import node_pools
 from stacks.providers import baseline_tags, layer_reference, regional_providers
-from stacks.spec import ClusterSpec, PlatformSpec, accelerators
 
 
 def cluster_name(spec: PlatformSpec, region: str) -> str:

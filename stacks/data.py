@@ -6,10 +6,10 @@ import pulumi
 
 from components.data_lake import CatalogDatabaseArgs, DataLake, DataLakeArgs
 from components.data_product import DataProduct, DataProductArgs, ZoneArgs
-from components.tiering import Transition
+from platform_spec import PlatformSpec
+from platform_spec.tables.tiering import Transition
 from stacks.foundation import data_class_keys, environment_accounts
 from stacks.providers import baseline_tags, layer_reference, regional_providers
-from stacks.spec import PlatformSpec
 
 
 def program(spec: PlatformSpec) -> None:

@@ -9,10 +9,11 @@ import pulumi
 from components.account_budget import AccountBudget, AccountBudgetArgs, TeamBudgetArgs
 from components.data_class_keys import DataClassKeyArgs, DataClassKeys, DataClassKeysArgs
 from components.deploy_role import DeployRole, DeployRoleArgs
-from components.lake_classes import LAKE_CLASSES
 from components.network import Network, NetworkArgs
+from platform_spec import PlatformSpec
+from platform_spec.models import ACCOUNT_ROLES
+from platform_spec.tables.lake_classes import LAKE_CLASSES
 from stacks.providers import aws_provider, baseline_tags, layer_reference
-from stacks.spec import ACCOUNT_ROLES, PlatformSpec
 
 
 def environment_accounts(spec: PlatformSpec) -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:

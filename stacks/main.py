@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pulumi
 
+from platform_spec import SpecError, load_org, load_spec
+from platform_spec.layers import LAYERS
 from stacks import compute, data, foundation, org, registry
-from stacks.spec import SpecError, load_org, load_spec
 
-# Layers in deployment order; each reads only the outputs of layers before it.
-LAYERS = ("org", "foundation", "data", "registry", "compute")
 PROGRAMS = {
     "foundation": foundation.program,
     "data": data.program,
@@ -25,9 +24,7 @@ def main() -> None:
             org.program(load_org())
             return
         if layer not in PROGRAMS:
-            raise pulumi.RunError(
-                f"mlplatform:layer is {layer!r}; layers built so far: org, {', '.join(PROGRAMS)} (planned: {', '.join(LAYERS)})"
-            )
+            raise pulumi.RunError(f"mlplatform:layer is {layer!r}; allowed: {', '.join(LAYERS)}")
         PROGRAMS[layer](load_spec(environment))
     except SpecError as error:
         raise pulumi.RunError(f"the environment spec is invalid:\n{error}") from None

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pulumi
 
 from components.cost_allocation_tags import CostAllocationTags, CostAllocationTagsArgs
-from components.log_archive import LogArchive, LogArchiveArgs, access_log_bucket_name
+from components.log_archive import LogArchive, LogArchiveArgs
 from components.organization import MemberAccountArgs, Organization, OrganizationArgs
 from components.organization_trail import OrganizationTrail, OrganizationTrailArgs
+from platform_spec import OrganizationSpec
+from platform_spec.naming import access_log_bucket_name
 from stacks.providers import aws_provider, baseline_tags
-from stacks.spec import OrganizationSpec
 
 
 def program(org: OrganizationSpec) -> None:

@@ -8,8 +8,8 @@ from components.container_registry import ContainerRegistry, ContainerRegistryAr
 from components.edge_artefact_store import EdgeArtefactStore, EdgeArtefactStoreArgs
 from components.lake_bucket import LakeBucket, delivery_bucket_args
 from components.model_registry import ModelRegistry, ModelRegistryArgs
+from platform_spec import PlatformSpec
 from stacks.providers import baseline_tags, layer_reference, regional_providers
-from stacks.spec import PlatformSpec
 
 
 def program(spec: PlatformSpec) -> None:

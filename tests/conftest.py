@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mlplat.plan import PlanResult, plan
+from mlplat.synth.plan import PlanResult, plan
 
 
 class PlannedEnvironments:

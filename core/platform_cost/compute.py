@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from components import node_pools
-from mlplat.cost_usage import PoolUsage
-from mlplat.prices import HOURS_PER_MONTH, Missing, PriceTable, Quote
+from platform_cost.prices import HOURS_PER_MONTH, Missing, PriceTable, Quote
+from platform_cost.usage import PoolUsage
+from platform_spec.tables import node_pools
 
 
 @dataclass(frozen=True)

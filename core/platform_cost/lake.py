@@ -3,7 +3,7 @@
 A zone in steady state: bytes arrive at a constant rate and their ages are spread evenly from 0
 to the zone's horizon (its expiry, or the age of its oldest data), so a class an object spends
 (b - a) days in holds (b - a) / horizon of the bytes. On top of the storage itself, S3 bills
-(Amazon S3 pricing page and User Guide, "storage classes"; figures in mlplat/data/prices.yaml):
+(Amazon S3 pricing page and User Guide, "storage classes"; figures in core/platform_cost/data/prices.yaml):
 
 - a lifecycle transition request per object and transition, priced by the target class;
 - minimum storage durations (IA 30 days, Glacier IR and Flexible Retrieval 90, Deep Archive 180):
@@ -29,9 +29,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from components.tiering import MINIMUM_DAYS
-from mlplat.cost_usage import ZoneUsage
-from mlplat.prices import DAYS_PER_MONTH, Missing, PriceTable, Quote
+from platform_cost.prices import DAYS_PER_MONTH, Missing, PriceTable, Quote
+from platform_cost.usage import ZoneUsage
+from platform_spec.tables.tiering import MINIMUM_DAYS
 
 KIB_PER_GB = 1024 * 1024
 SMALL_OBJECT_KIB = 128

@@ -2,13 +2,13 @@
 
 Input: the resources of one or more stacks (an mlplat inventory, a `pulumi stack export`, or the
 resources the policy analyzer hands a stack rule) and the usage assumptions of the environment
-(mlplat.cost_usage). Output: one `Line` per resource and price item, with the monthly estimate,
+(platform_cost.usage). Output: one `Line` per resource and price item, with the monthly estimate,
 the worst case (every node pool at max size for 730 hours) and, where the price table has no
 figure, the missing price instead of a number. Savings are measured separately: spot against the
 same node-hours on-demand, tiering against the same bytes in S3 Standard.
 
-Resource types the model prices: S3 buckets (mlplat.cost_lake) and their replication, EKS
-clusters and managed node groups (mlplat.cost_compute), NAT gateways, VPC endpoints, cross-AZ
+Resource types the model prices: S3 buckets (platform_cost.lake) and their replication, EKS
+clusters and managed node groups (platform_cost.compute), NAT gateways, VPC endpoints, cross-AZ
 traffic of VPCs, KMS keys, ECR repositories and their replicas, FSx for Lustre. Every other type
 is counted as "not modelled"; docs/cost-model.md lists what that leaves out.
 """
@@ -21,11 +21,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mlplat import cost_compute, cost_lake
-from mlplat.cost_usage import Usage
-from mlplat.layers import layer_of
-from mlplat.prices import HOURS_PER_MONTH, Missing, PriceTable, Quote
-from mlplat.values import decoded
+from platform_cost import compute, lake
+from platform_cost.prices import HOURS_PER_MONTH, Missing, PriceTable, Quote
+from platform_cost.usage import Usage
+from platform_cost.values import decoded
+from platform_spec.errors import PlatformError
+from platform_spec.layers import layer_of
 
 BUCKET = "aws:s3/bucket:Bucket"
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
@@ -106,13 +107,9 @@ class Resource:
         return layer_of(self.stack)
 
 
-class ModelInputError(ValueError):
+class ModelInputError(PlatformError):
     """Properties the model cannot read (a node group size that is not a whole number): one line each,
     `<stack>: <urn>: <property path>: <value>: what is allowed`."""
-
-    def __init__(self, lines: list[str]):
-        self.lines = list(lines)
-        super().__init__("\n".join(self.lines))
 
 
 def whole(value: Any, resource: Resource, path: str, problems: list[str] | None) -> int:
@@ -389,11 +386,11 @@ def _bucket(ctx: Context, bucket: Resource) -> None:
     if usage is None or usage.volume_gb == 0:
         ctx.no_usage.append(f"{bucket.stack}: {bucket.name}")
         return
-    lifecycle = cost_lake.lifecycle_from(
+    lifecycle = lake.lifecycle_from(
         [r.props for r in ctx.referencing(bucket, [LIFECYCLE], "bucket")],
         [r.props for r in ctx.referencing(bucket, [IT_CONFIG], "bucket")],
     )
-    for charge in cost_lake.zone_charges(lifecycle, usage):
+    for charge in lake.zone_charges(lifecycle, usage):
         ctx.add(bucket, charge.item, charge.what, charge.quantity, group=bucket.urn)
     ctx.baselines.append((bucket, bucket.region or "?", usage.volume_gb))
 
@@ -406,11 +403,11 @@ def _replication(ctx: Context, config: Resource) -> None:
     usage = ctx.usage.zones.get(f"{tags.get('data-product')}/{tags.get('zone')}")
     if usage is None or usage.volume_gb == 0:
         return
-    lifecycle = cost_lake.lifecycle_from(
+    lifecycle = lake.lifecycle_from(
         [r.props for r in ctx.referencing(source, [LIFECYCLE], "bucket")],
         [r.props for r in ctx.referencing(source, [IT_CONFIG], "bucket")],
     )
-    gb, objects = cost_lake.monthly_ingest(lifecycle, usage)
+    gb, objects = lake.monthly_ingest(lifecycle, usage)
     for rule in config.props.get("rules") or []:
         if rule.get("status", "Enabled") != "Enabled":
             continue
@@ -524,7 +521,7 @@ HANDLERS: dict[str, Callable[[Context, Resource], None]] = {
 }
 
 
-def karpenter_view(pool: Resource, problems: list[str] | None = None) -> cost_compute.Group | None:
+def karpenter_view(pool: Resource, problems: list[str] | None = None) -> compute.Group | None:
     """A Karpenter NodePool as a group of its pool: purchase option, instance types, accelerator limit.
     A limit that is not a whole number is a problem (collected in `problems`, else ModelInputError)."""
     spec = pool.props.get("spec") or {}
@@ -540,10 +537,10 @@ def karpenter_view(pool: Resource, problems: list[str] | None = None) -> cost_co
     if not types or key is None:
         return None
     limit = whole(limits[key], pool, f"spec.limits.{key}", problems)
-    per_node = max(cost_compute.accelerators(types[:1]), 1)
+    per_node = max(compute.accelerators(types[:1]), 1)
     nodes = limit // per_node
     labels = (template.get("metadata") or {}).get("labels") or {}
-    return cost_compute.Group(
+    return compute.Group(
         name=pool.name,
         region=pool.region or "?",
         pool=str(labels.get("mlplatform.io/pool") or pool.name),
@@ -556,7 +553,7 @@ def karpenter_view(pool: Resource, problems: list[str] | None = None) -> cost_co
     )
 
 
-def node_group_view(ctx: Context, group: Resource) -> cost_compute.Group:
+def node_group_view(ctx: Context, group: Resource) -> compute.Group:
     props = group.props
     types = tuple(props.get("instanceTypes") or ())
     if not types:
@@ -574,7 +571,7 @@ def node_group_view(ctx: Context, group: Resource) -> cost_compute.Group:
         key: whole(scaling.get(key), group, f"scalingConfig.{key}", ctx.problems)
         for key in ("minSize", "maxSize", "desiredSize")
     }
-    return cost_compute.Group(
+    return compute.Group(
         name=group.name,
         region=group.region or "?",
         pool=str(labels.get("mlplatform.io/pool") or group.name),
@@ -587,7 +584,7 @@ def node_group_view(ctx: Context, group: Resource) -> cost_compute.Group:
 
 
 def _node_groups(ctx: Context) -> None:
-    pools: dict[tuple[str, str, str], list[tuple[Resource, cost_compute.Group]]] = defaultdict(list)
+    pools: dict[tuple[str, str, str], list[tuple[Resource, compute.Group]]] = defaultdict(list)
     for resource in ctx.by_type.get(NODE_GROUP, []):
         view = node_group_view(ctx, resource)
         pools[resource.stack, view.region, view.pool].append((resource, view))
@@ -606,7 +603,7 @@ def _node_groups(ctx: Context) -> None:
         pools[resource.stack, karpenter.region, karpenter.pool].append((resource, karpenter))
     for (_, region, pool), members in pools.items():
         usage = ctx.usage.pools.get(f"{region}/{pool}")
-        costs = cost_compute.pool_costs([view for _, view in members], usage, ctx.prices)
+        costs = compute.pool_costs([view for _, view in members], usage, ctx.prices)
         for (resource, view), cost in zip(members, costs, strict=True):
             types = ", ".join(view.instance_types) or "?"
             bound = (

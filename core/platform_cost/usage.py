@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from components import lake_classes
+from platform_spec.tables import lake_classes
 
 GB_PER_TIB = 1024
 KIB_PER_MIB = 1024

@@ -1,4 +1,4 @@
-"""Formats of pinned, version-like values that the spec (stacks/spec.py) and the components both check.
+"""Formats of pinned, version-like values that the spec (core/platform_spec/) and the components both check.
 
 One definition each: the spec's schema takes the patterns as `Field(pattern=...)`, the components'
 args check them with `matches`. Anchored, so both read them the same way. No Pulumi import: the spec

@@ -1,15 +1,14 @@
 """Stack names: the global `org` stack, and `<environment>-<layer>` for every other stack.
 
 Environment names may contain dashes (`eu-prod-data` is the data layer of `eu-prod`), so a name is
-split at the layer it ends with, one of `LAYERS`, never at its first or last dash. `LAYERS` is
-`stacks.main.LAYERS` (a test keeps them equal); it is repeated here because the policy pack imports
-this module and must not load the Pulumi programs.
+split at the layer it ends with, one of `LAYERS`, never at its first or last dash. The one list of
+layers: the stacks' entry point, the offline plan, the review tool and the policy pack all read it.
 """
 
 from __future__ import annotations
 
 LAYERS = ("org", "foundation", "data", "registry", "compute")
-"""Layers in deployment order, as `stacks/main.py` has them."""
+"""Layers in deployment order; each reads only the outputs of the layers before it."""
 ORG = "org"
 
 

@@ -1,8 +1,4 @@
-"""`mlplat diff` and `mlplat diagram`: the review commands (registered on the app in mlplat/cli.py).
-
-Imports of the work itself happen inside the commands, so that `mlplat --help` stays fast; so does
-the import of `mlplat.cli`'s `_fail`, because mlplat/cli.py imports this module when it loads.
-"""
+"""`mlplat diff` and `mlplat diagram`: the architecture review of a pull request, and its picture."""
 
 from __future__ import annotations
 
@@ -13,7 +9,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from mlplat.cli.app import command, fail
 
+
+@command("diff")
 def diff_command(
     environment: Annotated[
         str | None, typer.Argument(help="Environment to synthesize on both sides: environments/<ENV>.yaml")
@@ -50,36 +49,32 @@ def diff_command(
     `mlplat diff --inventory OLD NEW` compares two inventories. Exit 0 whatever changed; 2 on bad input,
     1 when a side cannot be synthesized.
     """
-    from mlplat.cli import _fail
-    from mlplat.review import ReviewError, review_inventories, review_refs
+    from mlplat.review.compare import review_inventories, review_refs  # imported here: `--help` stays fast
 
     if inventory is not None and (environment is not None or base is not None or head is not None):
-        _fail(["mlplat diff: --inventory OLD NEW: give either two inventories or ENV --base REF, not both"])
+        fail(["mlplat diff: --inventory OLD NEW: give either two inventories or ENV --base REF, not both"])
     if inventory is None and (environment is None or base is None):
-        _fail(["mlplat diff: (arguments): give ENV --base REF [--head REF], or --inventory OLD NEW"])
+        fail(["mlplat diff: (arguments): give ENV --base REF [--head REF], or --inventory OLD NEW"])
     if config is not None and inventory is None:
-        _fail(
+        fail(
             ["mlplat diff: --config: only with --inventory (a ref's own policies/config/<env>.json is used)"]
         )
     errors = Console(stderr=True)
     step = lambda text: errors.print(text, highlight=False, soft_wrap=True)  # noqa: E731
-    try:
-        if inventory is not None:
-            old, new = inventory
-            result = review_inventories(
-                old, new, out or new.parent / "diff", config=config, max_chars=max_chars, on_step=step
-            )
-        else:
-            result = review_refs(
-                environment,
-                base,
-                head,
-                out or Path("build") / environment / "diff",
-                max_chars=max_chars,
-                on_step=step,
-            )
-    except ReviewError as error:
-        _fail(error.lines, error.exit_code)
+    if inventory is not None:
+        old, new = inventory
+        result = review_inventories(
+            old, new, out or new.parent / "diff", config=config, max_chars=max_chars, on_step=step
+        )
+    else:
+        result = review_refs(
+            environment,
+            base,
+            head,
+            out or Path("build") / environment / "diff",
+            max_chars=max_chars,
+            on_step=step,
+        )
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
@@ -90,6 +85,7 @@ def diff_command(
         print(result.markdown, end="")
 
 
+@command("diagram")
 def diagram_command(
     environment: Annotated[
         str | None, typer.Argument(help="Environment to plan and draw: environments/<ENV>.yaml")
@@ -110,36 +106,26 @@ def diagram_command(
     Writes diagram.mmd (Mermaid, for GitHub Markdown), diagram.dot, and diagram.svg / diagram.png laid out by
     Graphviz's `dot`. Exit 1 when `dot` is missing (the Mermaid source is still written).
     """
-    from mlplat import diagram
-    from mlplat.cli import _fail
-    from mlplat.inventory import InventoryError, read_inventory
-    from mlplat.plan import PlanError, plan
-    from stacks.spec import SpecError
+    from mlplat.review import diagram  # imported here: `--help` stays fast
+    from mlplat.synth.inventory import read_inventory
+    from mlplat.synth.plan import plan
 
     if (environment is None) == (inventory is None):
-        _fail(
+        fail(
             ["mlplat diagram: (arguments): give an environment or --inventory FILE, not both and not neither"]
         )
     chosen = formats or ["svg", "png"]
     unknown = [f for f in chosen if f not in ("svg", "png")]
     if unknown:
-        _fail([f"mlplat diagram: --format: {unknown[0]!r}: one of svg, png"])
+        fail([f"mlplat diagram: --format: {unknown[0]!r}: one of svg, png"])
     if environment is not None:
-        try:
-            inventory = plan(environment, out or Path("build") / environment).inventory_path
-        except SpecError as error:
-            _fail([str(p) for p in error.problems])
-        except PlanError as error:
-            _fail(error.lines, error.exit_code)
-    try:
-        read = read_inventory(inventory)
-    except InventoryError as error:
-        _fail(error.lines)
+        inventory = plan(environment, out or Path("build") / environment).inventory_path
+    read = read_inventory(inventory)
     arch = diagram.architecture(read.stacks, environment or read.source)
     try:
         paths = diagram.write(arch, out or inventory.parent, formats=chosen)
     except diagram.RenderError as error:
-        _fail([f"mlplat diagram: {error}"], 1)
+        fail([f"mlplat diagram: {error}"], 1)
     accounts = {node.account for node in arch.nodes.values() if node.account}
     print(
         f"{len(arch.nodes)} components in {len(accounts)} account(s), {len(arch.edges)} flows: "

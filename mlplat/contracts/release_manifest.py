@@ -35,7 +35,9 @@ class LoadError(Exception):
 
 @cache
 def schema() -> dict[str, Any]:
-    return json.loads(resources.files("mlplat.schemas").joinpath(SCHEMA).read_text(encoding="utf-8"))
+    return json.loads(
+        resources.files("mlplat.contracts.schemas").joinpath(SCHEMA).read_text(encoding="utf-8")
+    )
 
 
 def load(path: str | Path) -> Any:

@@ -22,7 +22,9 @@ SCHEMA = "training-snapshot-manifest.schema.json"
 
 @cache
 def schema() -> dict[str, Any]:
-    return json.loads(resources.files("mlplat.schemas").joinpath(SCHEMA).read_text(encoding="utf-8"))
+    return json.loads(
+        resources.files("mlplat.contracts.schemas").joinpath(SCHEMA).read_text(encoding="utf-8")
+    )
 
 
 def digest(files: Iterable[Mapping[str, Any]]) -> str:

@@ -28,6 +28,8 @@ import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2_grpc
 
+from platform_spec.errors import PlatformError
+
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -51,12 +53,10 @@ SEVERITY_NAMES = {
 }
 
 
-class AnalyzerError(Exception):
+class AnalyzerError(PlatformError):
     """The pack could not be started or broke the protocol; the lines say what happened."""
 
-    def __init__(self, lines: list[str]):
-        self.lines = lines
-        super().__init__("\n".join(lines))
+    exit_code = 1
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """`mlplat check`: the policy gate over an inventory, through the pack's own analyzer protocol.
 
-The pack in `policies/` runs as its own process (mlplat.analyzer), configured with
+The pack in `policies/` runs as its own process (mlplat.gate.analyzer), configured with
 `policies/config/<env>.json` the way `pulumi preview --policy-pack-config` configures it: the
 file is reconciled with the defaults and schemas the pack announces, then every resource of
 every stack is analyzed with its inputs, and every stack with its resources' outputs. The
@@ -23,14 +23,13 @@ from google.protobuf import json_format
 from jsonschema import Draft7Validator
 from pulumi.runtime.proto import analyzer_pb2
 
-from mlplat.analyzer import LEVEL_NAMES, SEVERITY_NAMES, Diagnostic, PolicyPackProcess, provider_urn
-from mlplat.inventory import InventoryError, read_inventory
-from mlplat.inventory import read_json as read_document
-from mlplat.layers import environment_of
+from mlplat.gate.analyzer import LEVEL_NAMES, SEVERITY_NAMES, Diagnostic, PolicyPackProcess, provider_urn
+from mlplat.gate.pack import CONFIG_DIR, PACK_DIR, config_path
+from mlplat.synth.inventory import InventoryError, read_inventory
+from mlplat.synth.inventory import read_json as read_document
+from platform_spec.errors import PlatformError
+from platform_spec.layers import environment_of
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PACK_DIR = PROJECT_ROOT / "policies"
-CONFIG_DIR = PACK_DIR / "config"
 ORGANIZATION = "organization"
 """The organization name a self-managed backend reports (as in mlplat.synth)."""
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "unspecified")
@@ -38,12 +37,8 @@ UNEVALUATED_PREFIX = "can't run policy"
 """How pulumi-policy words a diagnostic for a rule that read a value unknown at preview (always advisory)."""
 
 
-class GateInputError(Exception):
+class GateInputError(PlatformError):
     """Bad input (exit 2): one line per problem, naming the file, the field, the value and what is allowed."""
-
-    def __init__(self, lines: list[str]):
-        self.lines = lines
-        super().__init__("\n".join(lines))
 
 
 @dataclass(frozen=True)
@@ -140,16 +135,12 @@ def read_json(path: Path, what: str) -> Any:
 
 def load_inventory(path: Path) -> tuple[str, dict[str, list[dict[str, Any]]]]:
     """(environment or stack name, stack -> resources) of an mlplat inventory or one `pulumi stack export`,
-    checked by `mlplat.inventory.read_inventory` (the one loader of every `--inventory`)."""
+    checked by `mlplat.synth.inventory.read_inventory` (the one loader of every `--inventory`)."""
     try:
         found = read_inventory(path)
     except InventoryError as error:
         raise GateInputError(error.lines) from None
     return found.source, found.stacks
-
-
-def config_path(environment: str) -> Path:
-    return CONFIG_DIR / f"{environment}.json"
 
 
 def reconcile_config(rules: list[Rule], schemas: Mapping[str, dict], document: Any, path: Path) -> dict:

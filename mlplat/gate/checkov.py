@@ -7,8 +7,8 @@ process from `.venv-checkov` (`make checkov` installs it). It passes silently ov
 cannot parse, so the scan fails unless checkov reports exactly as many resources as were
 converted, and unless every Pulumi type converted to a known Terraform type.
 
-    python -m mlplat.checkov ENV             # plan ENV, then scan it
-    python -m mlplat.checkov --inventory FILE
+    python -m mlplat.gate.checkov ENV             # plan ENV, then scan it
+    python -m mlplat.gate.checkov --inventory FILE
 
 Exit status: 0 clean, 1 failed checks that the baseline does not accept, 2 bad input or a scan
 that cannot be trusted (one line per problem).
@@ -29,20 +29,20 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from mlplat.terraform_plan import ConvertedPlan, Manifest, PlanConversionError, convert, write_manifests
+from mlplat.gate.terraform_plan import ConvertedPlan, Manifest, PlanConversionError, convert, write_manifests
+from platform_spec.errors import PlatformError
+from platform_spec.paths import project_root
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = project_root()
 BASELINE = ROOT / "policies" / "checkov-baseline.yaml"
 CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
 TIMEOUT_SECONDS = 600
 
 
-class CheckovError(Exception):
+class CheckovError(PlatformError):
     """The scan cannot be run or its result cannot be trusted; one line per problem."""
 
-    def __init__(self, lines: list[str]):
-        self.lines = lines
-        super().__init__("\n".join(lines))
+    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def scan(stacks: Mapping[str, Any], work_dir: Path, baseline: Path = BASELINE) -
     """Convert the stacks, run checkov once, and judge its findings against the baseline.
 
     `stacks` maps a stack name to its `pulumi stack export` document or to its resource list
-    (what `mlplat.inventory.load_stacks` returns). Raises CheckovError when the input cannot
+    (what `mlplat.synth.inventory.load_stacks` returns). Raises CheckovError when the input cannot
     be converted faithfully or checkov's result cannot be trusted.
     """
     entries = load_baseline(baseline)
@@ -199,7 +199,7 @@ def scan(stacks: Mapping[str, Any], work_dir: Path, baseline: Path = BASELINE) -
         raise CheckovError(
             [
                 f"{token}: no Terraform type is known for this Pulumi type ({count} resources); "
-                "add it to mlplat/data/pulumi_aws_terraform.json from the pulumi-aws bridge metadata"
+                "add it to mlplat/gate/data/pulumi_aws_terraform.json from the pulumi-aws bridge metadata"
                 for token, count in sorted(plan.unmapped.items())
             ]
         )
@@ -377,7 +377,7 @@ def command(
 
 def _stacks(environment: str | None, inventory: Path | None) -> tuple[dict[str, Any], Path, str]:
     """The stacks to scan, the default work directory and a title; bad input as CheckovError."""
-    from mlplat.inventory import InventoryError, load_stacks, read_inventory
+    from mlplat.synth.inventory import InventoryError, load_stacks, read_inventory
 
     if (environment is None) == (inventory is None):
         raise CheckovError(["give either ENV or --inventory FILE"])
@@ -389,8 +389,8 @@ def _stacks(environment: str | None, inventory: Path | None) -> tuple[dict[str, 
         except InventoryError as error:
             raise CheckovError(error.lines) from None
 
-    from mlplat.plan import PlanError, plan
-    from stacks.spec import SpecError
+    from mlplat.synth.plan import PlanError, plan
+    from platform_spec import SpecError
 
     try:
         result = plan(environment, Path("build") / environment)
@@ -402,4 +402,4 @@ def _stacks(environment: str | None, inventory: Path | None) -> tuple[dict[str, 
 
 
 if __name__ == "__main__":
-    app(prog_name="python -m mlplat.checkov")
+    app(prog_name="python -m mlplat.gate.checkov")

@@ -16,7 +16,7 @@ import attr
 import sarif_om as sarif
 from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 
-from mlplat.gate import GateResult, Violation
+from mlplat.gate.check import GateResult, Violation
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"mandatory": "error", "advisory": "warning"}

@@ -14,7 +14,7 @@ its graph checks work is written down in shared/research/checkov-plan-shape.md; 
 * Pulumi's plural names of list blocks (`rules`) become Terraform's singular (`rule`), nested
   objects become one-element lists, policy documents are JSON strings, whole floats are ints.
 
-The type mapping comes from the pulumi-aws bridge metadata (mlplat/data/pulumi_aws_terraform.json,
+The type mapping comes from the pulumi-aws bridge metadata (mlplat/gate/data/pulumi_aws_terraform.json,
 an excerpt with its source); block names come from the installed SDK's own input types.
 """
 
@@ -32,6 +32,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from platform_spec.errors import PlatformError
+
 DATA = Path(__file__).resolve().parent / "data" / "pulumi_aws_terraform.json"
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 TERRAFORM_VERSION = "1.9.0"  # any non-empty version: checkov only requires the key
@@ -39,12 +41,8 @@ AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
 BUCKET = "aws_s3_bucket"
 
 
-class PlanConversionError(Exception):
+class PlanConversionError(PlatformError):
     """The inventory holds something the conversion cannot represent faithfully."""
-
-    def __init__(self, lines: list[str]):
-        self.lines = lines
-        super().__init__("\n".join(lines))
 
 
 # --- names -------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 What the spec says a resource must look like comes from the environment's plan, the same
 inventory `mlplat plan` writes: each S3 configuration resource of the data layer becomes the exact
-response its S3 `get` call must return (`mlplat.s3_api.expected`), node groups, repositories,
+response its S3 `get` call must return (`mlplat.live.s3_api.expected`), node groups, repositories,
 registry scanning and budgets are compared field by field with their planned inputs. Values that
 only exist after a deploy are compared through what the spec names: a KMS key by its alias
 (`alias/<org>/<env>/<class>`), a node group by its logical name (Pulumi appends 7 hex digits).
@@ -35,9 +35,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from mlplat import s3_api
-from mlplat.aws_session import AwsContext, AwsProblem, explain, failed_call, pages
-from mlplat.planned import Place, Planned, autonamed, logical_name
+from mlplat.live import s3_api
+from mlplat.live.aws_session import AwsContext, AwsProblem, explain, failed_call, pages
+from mlplat.live.planned import Place, Planned, autonamed, logical_name
 
 SERVICES = ("access", "s3", "eks", "ecr", "budgets")
 STATUSES = ("ok", "drift", "missing", "unmanaged", "error")
@@ -156,7 +156,7 @@ class Report:
 KEY_FIELDS = ("ID", "Id", "StorageClass", "AccessTier", "Key")
 """Fields that identify an element of a list in S3's answers (lifecycle rules by ID, their transitions
 by storage class, tiering configurations' tierings by access tier, tags by key): such lists are
-compared element by element whatever their order, as `mlplat.diff.flatten` keys them."""
+compared element by element whatever their order, as `mlplat.review.diff.flatten` keys them."""
 
 
 def _list_key(expected: list[Any], actual: list[Any]) -> str | None:

@@ -17,15 +17,14 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from mlplat.aws_session import RETRY_MODES, AwsContext, AwsProblem, resolve_account_ids
-from mlplat.planned import PlanMismatch, Planned
-from stacks.spec import PlatformSpec, SpecError, load_spec
+from mlplat.live.aws_session import RETRY_MODES, AwsContext, AwsProblem, resolve_account_ids
+from mlplat.live.planned import PlanMismatch, Planned
+from platform_spec import PlatformSpec, SpecError, load_spec
+from platform_spec.errors import PlatformError
 
 
-class LiveInputError(Exception):
-    def __init__(self, lines: Sequence[str]) -> None:
-        super().__init__("\n".join(lines))
-        self.lines = list(lines)
+class LiveInputError(PlatformError):
+    """Bad input of preflight or audit (exit 2): a spec, an option or an inventory; one line per problem."""
 
 
 @dataclass
@@ -73,8 +72,8 @@ def prepare(
     on_progress: Callable[[str], None] = lambda _: None,
 ) -> Live:
     """Spec, plan, the caller's credentials and the account ids, or one line per problem."""
-    from mlplat.inventory import InventoryError, read_inventory
-    from mlplat.plan import PlanError, plan
+    from mlplat.synth.inventory import InventoryError, read_inventory
+    from mlplat.synth.plan import PlanError, plan
 
     if retry_mode not in RETRY_MODES:
         raise LiveInputError(

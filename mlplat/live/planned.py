@@ -14,8 +14,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mlplat.values import decoded
-from stacks.spec import PlatformSpec
+from platform_cost.values import decoded
+from platform_spec import PlatformSpec
 
 BUCKET = "aws:s3/bucket:Bucket"
 PROVIDER = "pulumi:providers:aws"

@@ -28,10 +28,10 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from components import node_pools
-from mlplat.aws_session import AwsContext, AwsProblem, explain, failed_call, pages
-from mlplat.planned import Place
-from stacks.spec import PlatformSpec
+from mlplat.live.aws_session import AwsContext, AwsProblem, explain, failed_call, pages
+from mlplat.live.planned import Place
+from platform_spec import PlatformSpec
+from platform_spec.tables import node_pools
 
 CHECKS = ("role", "region", "offering", "quota", "bucket")
 CALLS = (

@@ -1,30 +1,27 @@
 """Generated rule reference (docs/policies.md), from the pack's registry and its config files.
 
-`python -m mlplat.policy_docs` rewrites the file; a test fails when it is stale. The registry is
+`python -m mlplat.reference.policy_docs` rewrites the file; a test fails when it is stale. The registry is
 imported the way the analyzer imports it (pack directory first on `sys.path`); the pack's
 `__main__.py` is never imported, since constructing the PolicyPack serves forever.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
-from pathlib import Path
 from types import ModuleType
 
 from pulumi_policy import StackValidationPolicy
 
-ROOT = Path(__file__).resolve().parent.parent
-PACK_DIR = ROOT / "policies"
-DOC = ROOT / "docs" / "policies.md"
+from mlplat.gate.pack import CONFIG_DIR, pack_module
+from platform_spec.paths import project_root
+
+DOC = project_root() / "docs" / "policies.md"
 ENVIRONMENTS = ("dev", "staging", "prod")
 
 
 def registry() -> ModuleType:
-    if str(PACK_DIR) not in sys.path:
-        sys.path.insert(0, str(PACK_DIR))
-    return importlib.import_module("registry")
+    return pack_module("registry")
 
 
 def _cell(text: str) -> str:
@@ -34,13 +31,12 @@ def _cell(text: str) -> str:
 def render() -> str:
     rules = registry().RULES
     levels = {
-        env: json.loads((PACK_DIR / "config" / f"{env}.json").read_text(encoding="utf-8"))
-        for env in ENVIRONMENTS
+        env: json.loads((CONFIG_DIR / f"{env}.json").read_text(encoding="utf-8")) for env in ENVIRONMENTS
     }
     lines = [
         "# Policy reference",
         "",
-        "Generated from `policies/registry.py` and `policies/config/*.json` by `python -m mlplat.policy_docs`;",
+        "Generated from `policies/registry.py` and `policies/config/*.json` by `python -m mlplat.reference.policy_docs`;",
         "do not edit by hand.",
         "",
         f"The pack has {len(rules)} rules. Resource rules judge each resource (its inputs, options and",

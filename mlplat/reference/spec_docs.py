@@ -1,7 +1,7 @@
 """Generated references: the spec files (docs/environments.md, from the pydantic models) and the
 lake's storage policy (docs/lake-storage-policy.md, from the tables in components/).
 
-`python -m mlplat.reference` rewrites both; a test fails when either is stale.
+`python -m mlplat.reference.spec_docs` rewrites both; a test fails when either is stale.
 """
 
 from __future__ import annotations
@@ -9,15 +9,15 @@ from __future__ import annotations
 import re
 import sys
 import typing
-from pathlib import Path
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from components import lake_classes, tiering
-from stacks import spec
+from platform_spec import models
+from platform_spec.paths import project_root
+from platform_spec.tables import lake_classes, tiering
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = project_root() / "docs"
 DOC = DOCS / "environments.md"
 STORAGE_POLICY_DOC = DOCS / "lake-storage-policy.md"
 
@@ -64,7 +64,7 @@ def render() -> str:
     lines = [
         "# Environment spec reference",
         "",
-        "Generated from `stacks/spec.py` by `python -m mlplat.reference`; do not edit by hand.",
+        "Generated from `core/platform_spec/` by `python -m mlplat.reference.spec_docs`; do not edit by hand.",
         "",
         "`environments/org.yaml` is an [OrganizationSpec](#organizationspec); every other",
         "`environments/<env>.yaml` (not `Pulumi.*.yaml`) is an [EnvironmentSpec](#environmentspec).",
@@ -72,7 +72,7 @@ def render() -> str:
         "and files (OU parents, account keys, residency regions, CIDR overlaps, zones) are listed",
         "in `org_problems` and `environment_problems`.",
     ]
-    for model in [*_models(spec.OrganizationSpec), *_models(spec.EnvironmentSpec)]:
+    for model in [*_models(models.OrganizationSpec), *_models(models.EnvironmentSpec)]:
         lines += ["", f"## {model.__name__}", ""]
         if model.__doc__:
             lines += [re.sub(r"\s+", " ", model.__doc__.strip()), ""]
@@ -96,8 +96,8 @@ def render_storage_policy() -> str:
     lines = [
         "# Lake storage policy",
         "",
-        "Generated from `components/lake_classes.py` and `components/tiering.py` by",
-        "`python -m mlplat.reference`; do not edit by hand. Why each row is what it is: the comments",
+        "Generated from `core/platform_spec/tables/lake_classes.py` and `core/platform_spec/tables/tiering.py` by",
+        "`python -m mlplat.reference.spec_docs`; do not edit by hand. Why each row is what it is: the comments",
         "in those files and [data-lake.md](data-lake.md).",
         "",
         "## Per data class",

@@ -27,21 +27,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlplat import diagram, diff_markdown
-from mlplat.diff import ArchitectureDiff, CostDelta, CostLine, Finding, GateSide, PolicyDelta, diff_stacks
+from mlplat.review import diagram, diff_markdown
+from mlplat.review.diff import (
+    ArchitectureDiff,
+    CostDelta,
+    CostLine,
+    Finding,
+    GateSide,
+    PolicyDelta,
+    diff_stacks,
+)
+from platform_spec.errors import PlatformError
+from platform_spec.paths import project_root
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = project_root()
 WORKING_TREE = "working tree"
 PLAN_TIMEOUT_S = 900
 
 
-class ReviewError(Exception):
+class ReviewError(PlatformError):
     """Bad input (exit 2) or a side that cannot be synthesized (exit 1); one line per problem."""
-
-    def __init__(self, lines: list[str], exit_code: int = 2):
-        self.lines = lines
-        self.exit_code = exit_code
-        super().__init__("\n".join(lines))
 
 
 @dataclass
@@ -61,7 +66,7 @@ class Side:
     def resources(self) -> dict[str, list[dict[str, Any]]]:
         """Stack -> resources of the inventory (none when this side has no inventory)."""
         if self.stacks is None and self.inventory is not None:
-            from mlplat.inventory import load_stacks
+            from mlplat.synth.inventory import load_stacks
 
             self.stacks = load_stacks(self.inventory)
         return self.stacks or {}
@@ -120,7 +125,7 @@ def describe(repo: Path, ref: str, commit: str) -> str:
 
 
 def _plan_process(tree: Path, environment: str, out: Path) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+    env = {**os.environ, "PYTHONPATH": tree_path(tree)}
     out.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen(
         [sys.executable, "-m", "mlplat", "plan", environment, "--out", str(out), "--json"],
@@ -158,8 +163,8 @@ def _stop(processes: Iterable[subprocess.Popen]) -> None:
 
 
 def _plan_here(environment: str, out: Path) -> Path:
-    from mlplat.plan import PlanError, plan
-    from stacks.spec import SpecError
+    from mlplat.synth.plan import PlanError, plan
+    from platform_spec import SpecError
 
     try:
         return plan(environment, out).inventory_path
@@ -175,8 +180,8 @@ def _plan_here(environment: str, out: Path) -> Path:
 
 
 def gate(side: Side) -> tuple[GateSide, list[Finding]]:
-    from mlplat.analyzer import AnalyzerError
-    from mlplat.gate import GateInputError, check_inventory
+    from mlplat.gate.analyzer import AnalyzerError
+    from mlplat.gate.check import GateInputError, check_inventory
 
     if side.inventory is None:
         return GateSide("not run", note=side.note or "no inventory"), []
@@ -248,19 +253,28 @@ def policy_delta(
 
 USAGE_SCRIPT = (
     "import json, sys\n"
-    "from mlplat.cost_usage import usage_from_spec\n"
-    "from stacks.spec import load_spec\n"
+    "try:\n"
+    "    from platform_cost.usage import usage_from_spec\n"
+    "    from platform_spec import load_spec\n"
+    "except ImportError:  # a tree from before the core packages (core/)\n"
+    "    from mlplat.cost_usage import usage_from_spec\n"
+    "    from stacks.spec import load_spec\n"
     "print(json.dumps(usage_from_spec(load_spec(sys.argv[1])).to_config()))\n"
 )
 """Run in a side's tree: that side's usage assumptions (volumes, hours) from that side's spec."""
+
+
+def tree_path(tree: Path) -> str:
+    """PYTHONPATH that makes a side's tree win over the installed project: its core, then its root."""
+    return os.pathsep.join([str(tree / "core"), str(tree)])
 
 
 def side_usage(tree: Path | None, environment: str) -> tuple[dict[str, Any] | None, str]:
     """The usage assumptions of the spec at `tree` (None: this process's tree), as JSON, or why not."""
     if tree is None:
         try:
-            from mlplat.cost_usage import usage_from_spec
-            from stacks.spec import SpecError, load_spec
+            from platform_cost.usage import usage_from_spec
+            from platform_spec import SpecError, load_spec
         except ImportError as error:
             return None, f"no cost model here ({error.name})"
         try:
@@ -270,7 +284,7 @@ def side_usage(tree: Path | None, environment: str) -> tuple[dict[str, Any] | No
     result = subprocess.run(
         [sys.executable, "-c", USAGE_SCRIPT, environment],
         cwd=tree,
-        env={**os.environ, "PYTHONPATH": str(tree)},
+        env={**os.environ, "PYTHONPATH": tree_path(tree)},
         capture_output=True,
         text=True,
         check=False,
@@ -283,13 +297,14 @@ def side_usage(tree: Path | None, environment: str) -> tuple[dict[str, Any] | No
 
 def _cost(base: Side, head: Side) -> tuple[CostDelta | None, str]:
     """The monthly cost of both sides: each side's resources and usage assumptions, the head's
-    cost model and price table (mlplat.cost). A side without usage assumptions of its own (a base
+    cost model and price table (platform_cost.model). A side without usage assumptions of its own (a base
     from before the cost model) is priced with the head's."""
     try:
-        from mlplat import cost, prices
-        from mlplat.cost_usage import Usage
+        from platform_cost import model as cost
+        from platform_cost import prices
+        from platform_cost.usage import Usage
     except ImportError:
-        return None, "_No cost model in this tree (`mlplat/cost.py`): no cost delta._"
+        return None, "_No cost model in this tree (`core/platform_cost/model.py`): no cost delta._"
     if head.usage is None and base.usage is None:
         return None, f"_No cost delta: {head.usage_note or base.usage_note}._"
     notes = []
@@ -315,7 +330,7 @@ def _cost_delta(before: Any, after: Any, notes: list[str]) -> CostDelta:
     """Both estimates per layer and component. Totals count the environment's stacks (as `mlplat
     cost` does: the organization's stack is shared by every environment); components of the org
     stack still get their lines. Unpriced lines are counted, never guessed."""
-    from mlplat import cost
+    from platform_cost import model as cost
 
     def per_component(estimate: Any) -> dict[str, tuple[float, int, frozenset]]:
         if estimate is None:
@@ -423,8 +438,8 @@ def review_inventories(
     on_step: Callable[[str], None] = lambda _: None,
 ) -> Review:
     """Diff two inventory files; both are gated with this tree's pack and the environment's config."""
-    from mlplat.gate import config_path
-    from mlplat.inventory import InventoryError, read_inventory
+    from mlplat.gate.check import config_path
+    from mlplat.synth.inventory import InventoryError, read_inventory
 
     problems, read = [], []
     for path in (old, new):

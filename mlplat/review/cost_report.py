@@ -17,11 +17,13 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from mlplat import cost, prices
-from mlplat.cost_usage import usage_from_spec
-from mlplat.inventory import Inventory, InventoryError, read_inventory
-from mlplat.layers import LAYERS, ORG
-from mlplat.values import money
+from mlplat.synth.inventory import Inventory, InventoryError, read_inventory
+from platform_cost import model as cost
+from platform_cost import prices
+from platform_cost.usage import usage_from_spec
+from platform_cost.values import money
+from platform_spec.errors import PlatformError
+from platform_spec.layers import LAYERS, ORG
 
 TOP = 8
 
@@ -80,7 +82,7 @@ class CostReport:
             "environment": self.environment,
             "inventory": str(self.inventory),
             "currency": "USD",
-            "prices": "mlplat/data/prices.yaml",
+            "prices": "core/platform_cost/data/prices.yaml",
             **self.summary(),
             "by_layer": rows(lambda line: line.layer, "layer"),
             "by_component": [
@@ -119,7 +121,7 @@ def estimate_inventory(
 ) -> CostReport:
     """Price an inventory (its stacks, when read already) with the usage assumptions and budget cap of
     `environment`'s spec. Properties the model cannot read are a CostInputError naming the file."""
-    from stacks.spec import load_spec  # the spec loader pulls in the components package
+    from platform_spec import load_spec  # the spec loader pulls in the components package
 
     spec = load_spec(environment)
     if stacks is None:
@@ -131,12 +133,8 @@ def estimate_inventory(
     return CostReport(environment, inventory, estimate, spec.env.cost.budget.monthly_cap_usd)
 
 
-class CostInputError(Exception):
+class CostInputError(PlatformError):
     """Bad input (exit 2), one line per problem."""
-
-    def __init__(self, lines: list[str]):
-        self.lines = lines
-        super().__init__("\n".join(lines))
 
 
 def _read(path: Path) -> Inventory:
@@ -151,7 +149,7 @@ def run(environment: str | None, inventory: Path | None, *, on_progress=lambda l
 
     An inventory names its environment (an mlplat inventory), or its one stack does (`<env>-<layer>`):
     with ENV as well, the two must agree, so that no environment is priced with another's usage."""
-    from mlplat.plan import plan
+    from mlplat.synth.plan import plan
 
     if environment is None and inventory is None:
         raise CostInputError(["mlplat cost: (arguments): give an environment, --inventory FILE, or both"])
@@ -249,7 +247,7 @@ def headline(report: CostReport) -> list[str]:
     ]
     if s["unpriced_lines"]:
         lines.append(
-            f'{s["unpriced_lines"]} line(s) unpriced: the price table says "not found" (mlplat/data/prices.yaml; '
+            f'{s["unpriced_lines"]} line(s) unpriced: the price table says "not found" (core/platform_cost/data/prices.yaml; '
             "`mlplat prices refresh` fills what the Price List API answers); totals are of priced lines"
         )
     if s["no_usage_assumption"]:

@@ -28,9 +28,9 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from mlplat.diff import ArchitectureDiff, short_type
-from mlplat.layers import LAYERS, layer_of
-from mlplat.values import decoded
+from mlplat.review.diff import ArchitectureDiff, short_type
+from platform_cost.values import decoded
+from platform_spec.layers import LAYERS, layer_of
 
 LAYER_COLOURS = {
     "org": ("#eaeef2", "#57606a"),

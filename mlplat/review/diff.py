@@ -1,6 +1,6 @@
 """`mlplat diff`: the architecture review diff between two inventories.
 
-Both sides are `stack name -> resources` as `mlplat.inventory.load_stacks` reads them (an
+Both sides are `stack name -> resources` as `mlplat.synth.inventory.load_stacks` reads them (an
 mlplat inventory or a `pulumi stack export`). Resources are matched by URN, which is Pulumi's
 identity; what is left over is matched again, so that an identity change shows as one
 resource that moved instead of an unrelated delete and create:
@@ -32,8 +32,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlplat.layers import LAYERS, layer_of
-from mlplat.values import decoded
+from platform_cost.values import decoded
+from platform_spec.layers import LAYERS, layer_of
 
 Stacks = Mapping[str, Sequence[Mapping[str, Any]]]
 

@@ -4,7 +4,7 @@ Sections, in this order, each left out when it has nothing to say:
 
 1. the summary line: counts of added, removed, replaced, renamed and changed resources, the
    policy verdicts of both sides and the monthly cost delta;
-2. `### Review highlights`: every change in a review category (`mlplat.diff.CATEGORIES`, all but
+2. `### Review highlights`: every change in a review category (`mlplat.review.diff.CATEGORIES`, all but
    `other`), one table row each: what reviewers must not miss;
 3. `### Diagram`: the Mermaid architecture with added, removed and changed components marked;
 4. `### Changes by layer and component`: every resource change, per layer stack and top-level
@@ -23,7 +23,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from mlplat.diff import (
+from mlplat.review.diff import (
     CATEGORIES,
     MISSING,
     ArchitectureDiff,
@@ -32,7 +32,7 @@ from mlplat.diff import (
     ResourceChange,
     type_category,
 )
-from mlplat.values import money
+from platform_cost.values import money
 
 GITHUB_COMMENT_LIMIT = 65536
 VALUE_CHARS = 160

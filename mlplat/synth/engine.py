@@ -21,7 +21,7 @@ from pulumi.runtime import stack as pulumi_stack
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from mlplat.fakecloud import FakeCloud
+from mlplat.synth.fakecloud import FakeCloud
 
 ORGANIZATION = "organization"
 """The organization name a self-managed (DIY) backend reports; StackReferences use it."""

@@ -19,8 +19,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from mlplat.layers import ORG, environment_of
-from mlplat.synth import MASKED, SECRET_SIG, SECRET_VALUE, Registration, StackRun
+from mlplat.synth.engine import MASKED, SECRET_SIG, SECRET_VALUE, Registration, StackRun
+from platform_spec.errors import PlatformError
+from platform_spec.layers import ORG, environment_of
 
 FORMAT = "mlplat-inventory"
 FORMAT_VERSION = 1
@@ -120,13 +121,9 @@ def write_inventory(path: Path, document: Mapping[str, Any]) -> None:
     )
 
 
-class InventoryError(ValueError):
+class InventoryError(PlatformError):
     """An inventory that cannot be read (exit 2): one line per problem, naming the file, the field,
     the value and what is allowed."""
-
-    def __init__(self, lines: list[str]):
-        self.lines = list(lines)
-        super().__init__("\n".join(self.lines))
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,21 @@ from typing import Any
 import pulumi
 import yaml
 
-import stacks
-from mlplat.inventory import inventory_document, write_inventory
-from mlplat.synth import ORGANIZATION, DuplicateUrn, Registration, StackRun, UnsupportedInvoke, synthesize
-from stacks import spec
-from stacks.main import LAYERS
+from mlplat.synth.engine import (
+    ORGANIZATION,
+    DuplicateUrn,
+    Registration,
+    StackRun,
+    UnsupportedInvoke,
+    synthesize,
+)
+from mlplat.synth.inventory import inventory_document, write_inventory
+from platform_spec import loader
+from platform_spec.errors import PlatformError
+from platform_spec.layers import LAYERS
+from platform_spec.paths import project_root
 
-PROJECT_ROOT = Path(stacks.__file__).resolve().parent.parent
+PROJECT_ROOT = project_root()
 """The directory of Pulumi.yaml; its __main__.py is the program `pulumi up` runs."""
 PROJECT = yaml.safe_load((PROJECT_ROOT / "Pulumi.yaml").read_text(encoding="utf-8"))["name"]
 
@@ -31,13 +39,8 @@ def run_program() -> None:
     runpy.run_path(str(PROJECT_ROOT), run_name="__main__")
 
 
-class PlanError(Exception):
+class PlanError(PlatformError):
     """The program refused its input (exit 2) or has a defect the offline run exposed (exit 1)."""
-
-    def __init__(self, lines: list[str], exit_code: int = 2):
-        self.lines = lines
-        self.exit_code = exit_code
-        super().__init__("\n".join(lines))
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ class PlanResult:
 
 def stack_plans(environment: str) -> list[StackPlan]:
     """`org` and every `<environment>-<layer>` stack with a config file, in layer order."""
-    directory = spec.ENVIRONMENTS_DIR
+    directory = loader.ENVIRONMENTS_DIR
     plans = []
     for layer in LAYERS:
         name = "org" if layer == "org" else f"{environment}-{layer}"
@@ -107,10 +110,10 @@ def plan(
 ) -> PlanResult:
     """Validate the spec, run every stack of the environment under mocks, write inventory.json.
 
-    Raises `stacks.spec.SpecError` for an invalid spec, and `PlanError` when a component
+    Raises `platform_spec.SpecError` for an invalid spec, and `PlanError` when a component
     rejects its arguments or the run exposes a program defect (an invoke, a duplicate URN).
     """
-    spec.load_spec(environment)  # report spec problems before anything runs
+    loader.load_spec(environment)  # report spec problems before anything runs
     runs: list[StackRun] = []
     seconds: dict[str, float] = {}
     exports: dict[str, dict[str, Any]] = {}

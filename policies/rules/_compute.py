@@ -1,13 +1,10 @@
 """What the compute layer's rules share: type tokens, the accelerator table, and node groups read as pools.
 
-The accelerator table is the pack's own, not an import of `components/node_pools.py`, although the
-pack runs in the project's virtualenv where that module is importable: a gate that reads the counts
-from the table it judges would accept any mistake in that table (a p5 counted as 4 GPUs passes both).
-The pack does not run without the project: its cost rules import the project's cost model (`mlplat`,
-which imports `components.node_pools`), so PulumiPolicy.yaml runs it in the project's virtualenv and
-policies/requirements.txt installs the project. `tests/gate/test_gate_pack_contract.py` pins this table
-to `node_pools.FAMILIES`, so the two cannot drift apart unnoticed: node_pools is the source of truth,
-this is its reviewed copy.
+The accelerator table is the pack's own, not an import of the core's `platform_spec.tables.node_pools`,
+although the pack imports the core for its cost rules: a gate that reads the counts from the table it
+judges would accept any mistake in that table (a p5 counted as 4 GPUs passes both).
+`tests/policies/test_pack_contract.py` pins this table to `node_pools.FAMILIES`, so the two cannot drift
+apart unnoticed: node_pools is the source of truth, this is its reviewed copy.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """What the cost rules share: Kueue team quotas priced at the dearest on-demand pool of their cluster,
 and node pools whose worst case the price table cannot price.
 
-Like every rule of the pack, these import the project's cost model (`mlplat.cost`, `mlplat.cost_policy`,
-mlplat/data/prices.yaml): the pack runs in the project's virtualenv (policies/PulumiPolicy.yaml).
+Like every cost rule of the pack, these import the core's cost model (`platform_cost`, with its price
+table), never the review tool: the pack runs wherever the core is installed (policies/README.md).
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mlplat import cost, prices
-from mlplat.cost_policy import accelerator_prices, stack_resources
-from mlplat.cost_usage import Usage
-from mlplat.prices import HOURS_PER_MONTH
+from platform_cost import model as cost
+from platform_cost import prices
+from platform_cost.prices import HOURS_PER_MONTH
+from platform_cost.stack import accelerator_prices, stack_resources
+from platform_cost.usage import Usage
 from rules._support import name_of, number
 
 CLUSTER_QUEUE = "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue"

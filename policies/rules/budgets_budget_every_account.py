@@ -24,6 +24,8 @@ from rules._support import (
     stack_rule,
 )
 
+NAME = "budgets-budget-every-account"
+
 BUDGET = "aws:budgets/budget:Budget"
 MONITOR = "aws:costexplorer/anomalyMonitor:AnomalyMonitor"
 SUBSCRIPTION = "aws:costexplorer/anomalySubscription:AnomalySubscription"
@@ -90,7 +92,7 @@ def check(args, report_violation) -> None:
 
 
 POLICY = stack_rule(
-    name="budgets-budget-every-account",
+    name=NAME,
     description="Checks whether every account a foundation stack deploys into has a monthly cost budget of the "
     "whole account (or of its environment, in a shared account) with alert subscribers, and a Cost Anomaly "
     "Detection monitor with a subscription.",

@@ -2,9 +2,9 @@
 environment's bill must still fit under the budget cap its spec sets (cost.budget.monthly_cap_usd).
 
 One stack is analyzed at a time, so the rule prices this stack's resources live with the project's
-cost model (mlplat.cost, mlplat/data/prices.yaml) and adds the other stacks' worst cases as last
+cost model (platform_cost.model, core/platform_cost/data/prices.yaml) and adds the other stacks' worst cases as last
 planned, which the config carries with the cap and the usage assumptions (all generated from the
-specs by `python -m mlplat.cost_policy`; docs/adr/0010-cost-model.md). Lines without a price
+specs by `python -m mlplat.gate.cost_config`; docs/adr/0010-cost-model.md). Lines without a price
 ("not found" in the table) cannot count, so a pass is a pass of a lower bound: the message of a failure
 says how many lines are unpriced, and `eks-nodegroup-worst-case-priced` (advisory) names every node pool
 whose worst case has no price, pass or fail.
@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from pulumi_policy import Severity
 
-from mlplat.cost_policy import BUDGET_RULE, stack_estimate
-from mlplat.values import money
+from platform_cost.stack import stack_estimate
+from platform_cost.values import money
 from rules._support import AWS_PROVIDER, COST_POLICY, default_tags, stack_rule
+
+NAME = "budgets-environment-worst-case-under-cap"
 
 
 def check(args, report_violation) -> None:
@@ -41,7 +43,7 @@ def check(args, report_violation) -> None:
 
 
 POLICY = stack_rule(
-    name=BUDGET_RULE,
+    name=NAME,
     description="Checks whether the environment's worst-case monthly cost (this stack priced live, every "
     "node pool at max size for 730 hours, plus the other stacks' worst cases) stays under its budget cap.",
     check=check,
@@ -54,5 +56,5 @@ POLICY = stack_rule(
     },
     remediation="Lower max sizes or limits of the node pools (or other resources) the message names, or raise "
     "cost.budget.monthly_cap_usd in environments/<env>.yaml in a reviewed change; then regenerate the config "
-    "with `python -m mlplat.cost_policy` (`mlplat cost <env>` shows the lines).",
+    "with `python -m mlplat.gate.cost_config` (`mlplat cost <env>` shows the lines).",
 )

@@ -4,7 +4,7 @@ count their limit of the accelerator's resource (`nvidia.com/gpu`), which Karpen
 stays within the environment's cap per accelerator (NVIDIA GPUs, Qualcomm AI 100 cards).
 
 Accelerators per instance type come from the pack's table (rules/_compute.py, pinned to
-components/node_pools.py by tests/gate/test_gate_pack_contract.py); a type the table does not know,
+core/platform_spec/tables/node_pools.py by tests/gate/test_gate_pack_contract.py); a type the table does not know,
 or a NodePool that lists no instance types, cannot be counted and is reported. A node group of several
 types counts its largest. A NodePool of accelerator types without a limit on the accelerator is unbounded.
 """

@@ -77,5 +77,5 @@ POLICY = stack_rule(
     framework=COST_POLICY,
     config={"taintKeys": {"type": "object", "additionalProperties": {"type": "string"}}},
     remediation="Create accelerator pools with `components.node_group.NodeGroup`, which sets the kind's taint "
-    "(components/node_pools.py) on the node group and, for custom AMIs, in the nodeadm user data.",
+    "(core/platform_spec/tables/node_pools.py) on the node group and, for custom AMIs, in the nodeadm user data.",
 )

@@ -6,7 +6,7 @@ reclaimed) may run on demand or on a Capacity Block.
 A pool is the node groups of one cluster with the same `mlplatform.io/pool` label; its kind is the
 `mlplatform.io/pool-kind` label components/node_group.py sets (a group without it is judged as a
 batch pool). A managed node group has one capacity type, so a spot-first pool is a SPOT group and an
-ON_DEMAND group (components/node_pools.py `groups`).
+ON_DEMAND group (core/platform_spec/tables/node_pools.py `groups`).
 
 Karpenter NodePools are judged the same way, per cluster and pool label: a NodePool that may only
 launch on-demand nodes needs a spot NodePool of the same pool with a higher weight (Karpenter tries

@@ -16,10 +16,11 @@ from collections import defaultdict
 
 from pulumi_policy import Severity
 
-from mlplat.cost_policy import TEAM_RULE
-from mlplat.values import money
+from platform_cost.values import money
 from rules._cost import CLUSTER_QUEUE, team_quotas
 from rules._support import COST_POLICY, stack_rule
+
+NAME = "eks-nodegroup-team-gpu-worst-case-under-budget"
 
 
 def check(args, report_violation) -> None:
@@ -49,7 +50,7 @@ def check(args, report_violation) -> None:
 
 
 POLICY = stack_rule(
-    name=TEAM_RULE,
+    name=NAME,
     description="Checks whether each team's accelerator quotas (Kueue nominal quotas of GPUs and AI 100 "
     "devices), used all month on the dearest on-demand pool of their cluster, cost less than the team's budget.",
     check=check,
@@ -63,5 +64,5 @@ POLICY = stack_rule(
     },
     remediation="Lower the team's nvidia_gpus / qaic_devices under compute.clusters.<region>.teams in "
     "environments/<env>.yaml, or raise cost.budget.teams.<team>.monthly_usd in a reviewed change and "
-    "regenerate the config with `python -m mlplat.cost_policy`.",
+    "regenerate the config with `python -m mlplat.gate.cost_config`.",
 )

@@ -34,5 +34,5 @@ POLICY = resource_rule(
     framework=COST_POLICY,
     config={"maximumDays": {"type": "integer", "minimum": 1}},
     remediation="Add an enabled rule with `abort_incomplete_multipart_upload={'days_after_initiation': 7}` "
-    "(components/tiering.py adds it to every lake bucket).",
+    "(core/platform_spec/tables/tiering.py adds it to every lake bucket).",
 )

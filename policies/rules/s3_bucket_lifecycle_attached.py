@@ -13,5 +13,5 @@ POLICY = stack_rule(
     check=bucket_attachment_check(BUCKET_LIFECYCLE, "lifecycle configuration"),
     severity=Severity.MEDIUM,
     framework=COST_POLICY,
-    remediation="Add an `aws.s3.BucketLifecycleConfiguration` (components/tiering.py builds the lake's rules).",
+    remediation="Add an `aws.s3.BucketLifecycleConfiguration` (core/platform_spec/tables/tiering.py builds the lake's rules).",
 )

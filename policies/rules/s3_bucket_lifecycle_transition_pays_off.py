@@ -3,7 +3,7 @@ for small objects, or a short stay before the next transition or expiry, the req
 duration and archive overhead the object then pays) costs more than the storage it saves.
 
 Each lake bucket's lifecycle is read from the stack; the zone's object size and age come from the
-config (generated from the spec's zone `usage`); the model (mlplat.cost_lake.transition_payoffs)
+config (generated from the spec's zone `usage`); the model (platform_cost.lake.transition_payoffs)
 compares one object's storage with and without each transition. Transitions whose prices the
 table lacks are not judged.
 """
@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from pulumi_policy import Severity
 
-from mlplat import cost, cost_lake, prices
-from mlplat.cost_policy import TRANSITION_RULE, stack_resources
-from mlplat.cost_usage import Usage, ZoneUsage
+from platform_cost import lake as cost_lake
+from platform_cost import model as cost
+from platform_cost import prices
+from platform_cost.stack import stack_resources
+from platform_cost.usage import Usage, ZoneUsage
 from rules._support import COST_POLICY, stack_rule
+
+NAME = "s3-bucket-lifecycle-transition-pays-off"
 
 
 def check(args, report_violation) -> None:
@@ -54,7 +58,7 @@ def check(args, report_violation) -> None:
 
 
 POLICY = stack_rule(
-    name=TRANSITION_RULE,
+    name=NAME,
     description="Checks whether every lifecycle transition of a lake bucket saves an object of the zone's mean "
     "size more storage (minimum durations, archive overheads and monitoring included) than its request costs.",
     check=check,

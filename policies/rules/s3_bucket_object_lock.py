@@ -65,6 +65,6 @@ POLICY = stack_rule(
     severity=Severity.CRITICAL,
     framework=ISO_26262_DOCUMENTATION,
     config={"minimumDays": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}}},
-    remediation="Give the zone `object_lock_days` of at least the class's minimum (components/lake_classes.py); "
+    remediation="Give the zone `object_lock_days` of at least the class's minimum (core/platform_spec/tables/lake_classes.py); "
     "Object Lock can only be turned on when the bucket is created.",
 )

@@ -5,7 +5,7 @@ import pytest
 
 from components.account_budget import AccountBudget, AccountBudgetArgs, TeamBudgetArgs
 from components.cost_allocation_tags import CostAllocationTags, CostAllocationTagsArgs
-from synthesis import run_component
+from tests.support.synthesis import run_component
 
 BUDGET = "aws:budgets/budget:Budget"
 MONITOR = "aws:costexplorer/anomalyMonitor:AnomalyMonitor"

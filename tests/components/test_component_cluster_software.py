@@ -6,25 +6,26 @@ from __future__ import annotations
 import json
 import shutil
 from importlib.metadata import version
-from pathlib import Path
 
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 import yaml
 
-from components import _formats, _kubernetes, team_tenancy
+from components import _kubernetes, team_tenancy
 from components import karpenter_pools as kp
 from components import kueue as kueue_module
 from components.device_plugins import DevicePlugins, DevicePluginsArgs
 from components.karpenter_pools import KarpenterPools, KarpenterPoolsArgs
 from components.kueue import Kueue, KueueArgs, TeamQuota
-from mlplat.plan import plan
-from stacks import compute, spec
-from stacks.spec import load_spec
-from synthesis import run_component
+from mlplat.synth.plan import plan
+from platform_spec import formats, load_spec, loader
+from platform_spec.models import compute as compute_spec
+from platform_spec.paths import project_root
+from stacks import compute
+from tests.support.synthesis import run_component
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = project_root()
 
 TRAINING, REGION = "333333333333", "us-west-2"
 KEY = f"arn:aws:kms:{REGION}:{TRAINING}:key/platform"
@@ -452,7 +453,7 @@ def test_a_cluster_without_accelerator_pools_plans_without_device_plugins(tmp_pa
     cluster["karpenter"]["node_pools"] = {}
     del dev["cost"]["usage"]["pools"]
     (environments / "dev.yaml").write_text(yaml.safe_dump(dev, sort_keys=False), encoding="utf-8")
-    monkeypatch.setattr(spec, "ENVIRONMENTS_DIR", environments)
+    monkeypatch.setattr(loader, "ENVIRONMENTS_DIR", environments)
     assert compute.accelerators(load_spec("dev").env.compute.clusters["eu-central-1"]) == ()
 
     result = plan("dev", tmp_path / "plan")
@@ -483,26 +484,26 @@ def test_kueue_and_the_tenancy_share_one_team_quota_and_one_namespace_name():
 @pytest.mark.parametrize(
     ("pattern", "good", "bad"),
     [
-        (_formats.CHART_VERSION, ["0.20.0", "1.14.1"], ["v0.20.0", "0.20", "latest", "0.20.0\n"]),
-        (_formats.KARPENTER_DURATION, ["30s", "10m", "720h", "1h30m", "Never"], ["10", "1d", "never", ""]),
+        (formats.CHART_VERSION, ["0.20.0", "1.14.1"], ["v0.20.0", "0.20", "latest", "0.20.0\n"]),
+        (formats.KARPENTER_DURATION, ["30s", "10m", "720h", "1h30m", "Never"], ["10", "1d", "never", ""]),
         (
-            _formats.IMAGE,
+            formats.IMAGE,
             ["ghcr.io/quic/cloud_ai_k8s_device_plugin:1.21.4.0", f"registry.k8s.io/kueue/kueue@sha256:{'a' * 64}"],
             ["ghcr.io/quic/plugin", "plugin:1.0", f"ghcr.io/quic/plugin@sha256:{'a' * 63}"],
         ),
     ],
 )  # fmt: skip
 def test_one_definition_of_each_format(pattern, good, bad):
-    assert [_formats.matches(pattern, value) for value in good] == [True] * len(good)
-    assert [_formats.matches(pattern, value) for value in bad] == [False] * len(bad)
+    assert [formats.matches(pattern, value) for value in good] == [True] * len(good)
+    assert [formats.matches(pattern, value) for value in bad] == [False] * len(bad)
 
 
 def test_the_spec_reads_the_formats_the_components_check():
-    assert (spec.CHART_VERSION, spec.KARPENTER_DURATION) == (
-        _formats.CHART_VERSION,
-        _formats.KARPENTER_DURATION,
+    assert (compute_spec.CHART_VERSION, compute_spec.KARPENTER_DURATION) == (
+        formats.CHART_VERSION,
+        formats.KARPENTER_DURATION,
     )
-    device_plugins = spec.DevicePluginsSpec
+    device_plugins = compute_spec.DevicePluginsSpec
     with pytest.raises(ValueError):
         device_plugins(qualcomm_image="ghcr.io/quic/plugin")  # no tag: what DevicePluginsArgs refuses too
     with pytest.raises(ValueError):

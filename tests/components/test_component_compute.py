@@ -13,7 +13,7 @@ from components import registry_access
 from components.eks_cluster import EksCluster, EksClusterArgs, SystemPoolArgs
 from components.karpenter import Karpenter, KarpenterArgs
 from components.node_group import NodeGroup, NodeGroupArgs
-from synthesis import policy, run_component
+from tests.support.synthesis import policy, run_component
 
 TRAINING, REGISTRY = "333333333333", "444444444444"
 REGION = "us-west-2"

@@ -12,8 +12,8 @@ from components import product_access
 from components.data_lake import CatalogDatabaseArgs, DataLake, DataLakeArgs
 from components.data_product import DataProduct, DataProductArgs, ZoneArgs
 from components.lake_bucket import LakeBucketArgs
-from components.tiering import Lifecycle
-from synthesis import policy, run_component
+from platform_spec.tables.tiering import Lifecycle
+from tests.support.synthesis import policy, run_component
 
 DATA, TRAINING = "222222222222", "333333333333"
 REGIONS = ("eu-central-1", "eu-west-1")

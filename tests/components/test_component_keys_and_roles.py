@@ -5,7 +5,7 @@ import pytest
 
 from components.data_class_keys import DataClassKeyArgs, DataClassKeys, DataClassKeysArgs
 from components.deploy_role import DeployRole, DeployRoleArgs
-from synthesis import policy, run_component
+from tests.support.synthesis import policy, run_component
 
 KEYS = {
     "sensor-raw": DataClassKeyArgs(description="raw", via_services=["s3"]),

@@ -3,7 +3,7 @@ import pytest
 
 from components.log_archive import LogArchive, LogArchiveArgs
 from components.organization_trail import OrganizationTrail, OrganizationTrailArgs
-from synthesis import policy, run_component
+from tests.support.synthesis import policy, run_component
 
 TRAIL_ARN = "arn:aws:cloudtrail:eu-central-1:111111111111:trail/acme-organization-trail"
 

@@ -11,8 +11,9 @@ import pulumi_kubernetes as k8s
 import pytest
 
 from components.lustre_access import bucket_policy_statement, fsx_s3_role_arn, key_grant_statement
-from components.lustre_cache import LustreCache, LustreCacheArgs, SnapshotLinkArgs, storage_problem
-from synthesis import run_component
+from components.lustre_cache import LustreCache, LustreCacheArgs, SnapshotLinkArgs
+from platform_spec.tables.lustre import storage_problem
+from tests.support.synthesis import run_component
 
 DATA, TRAINING = "222222222222", "333333333333"
 REGION = "us-west-2"

@@ -4,7 +4,7 @@ import pulumi
 import pytest
 
 from components.network import Network, NetworkArgs
-from synthesis import run_component
+from tests.support.synthesis import run_component
 
 ZONES = ["eu-central-1a", "eu-central-1b", "eu-central-1c"]
 ACCOUNT = "111122223333"

@@ -4,7 +4,7 @@ import pulumi
 import pytest
 
 from components.organization import MemberAccountArgs, Organization, OrganizationArgs
-from synthesis import run_component
+from tests.support.synthesis import run_component
 
 ARGS = OrganizationArgs(
     organizational_units={"security": None, "workloads": None, "prod": "workloads"},

@@ -13,7 +13,7 @@ from components import registry_access
 from components.container_registry import ContainerRegistry, ContainerRegistryArgs, RepositoryArgs
 from components.edge_artefact_store import EdgeArtefactStore, EdgeArtefactStoreArgs
 from components.model_registry import ModelRegistry, ModelRegistryArgs
-from synthesis import policy, run_component
+from tests.support.synthesis import policy, run_component
 
 REGISTRY, TRAINING = "444444444444", "333333333333"
 CI = "arn:aws:iam::111111111111:role/mlplatform-ci"

@@ -10,7 +10,6 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 import pytest
 
-from components import lake_classes
 from components.team_tenancy import (
     ProductFacts,
     TeamArgs,
@@ -22,7 +21,8 @@ from components.team_tenancy import (
     scratch_access_point_policy,
     team_reads,
 )
-from synthesis import policy, run_component
+from platform_spec.tables import lake_classes
+from tests.support.synthesis import policy, run_component
 
 DATA, TRAINING = "222222222222", "333333333333"
 ROLE = "aws:iam/role:Role"
@@ -484,7 +484,7 @@ def test_reads_must_name_known_products_and_zones():
 
 
 def test_in_prod_each_team_role_uses_only_its_own_access_points_and_no_personal_data(plans):
-    from stacks.spec import load_spec
+    from platform_spec import load_spec
 
     platform = load_spec("prod")
     personal = {

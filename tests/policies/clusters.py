@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 
-from harness import Stack
+from tests.policies.harness import Stack
 
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"

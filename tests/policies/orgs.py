@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from harness import Stack
+from tests.policies.harness import Stack
 
 ORGANIZATION = "aws:organizations/organization:Organization"
 POLICY = "aws:organizations/policy:Policy"

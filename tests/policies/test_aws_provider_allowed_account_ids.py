@@ -3,8 +3,8 @@ import json
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.aws_provider_allowed_account_ids import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 PROVIDER = "pulumi:providers:aws"
 

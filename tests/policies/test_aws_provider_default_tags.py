@@ -3,8 +3,8 @@ import json
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import BASELINE_TAGS, UNKNOWN, resource_args, run
 from rules.aws_provider_default_tags import POLICY
+from tests.policies.harness import BASELINE_TAGS, UNKNOWN, resource_args, run
 
 PROVIDER = "pulumi:providers:aws"
 CONFIG = {"requiredTags": list(BASELINE_TAGS)}

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.aws_provider_region_allowed import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 PROVIDER = "pulumi:providers:aws"
 CONFIG = {"regions": ["eu-central-1", "eu-west-1", "us-east-1", "us-west-2"]}

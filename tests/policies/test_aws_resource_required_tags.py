@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import BASELINE_TAGS, UNKNOWN, provider, resource_args, run
 from rules.aws_resource_required_tags import POLICY
+from tests.policies.harness import BASELINE_TAGS, UNKNOWN, provider, resource_args, run
 
 CONFIG = {"requiredTags": list(BASELINE_TAGS)}
 

@@ -3,8 +3,8 @@ import json
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import BASELINE_TAGS, UNKNOWN, Stack, provider, run
 from rules.budgets_budget_every_account import POLICY
+from tests.policies.harness import BASELINE_TAGS, UNKNOWN, Stack, provider, run
 
 CONFIG = {"layers": ["foundation"]}
 FOUNDATION = provider(tags={**BASELINE_TAGS, "layer": "foundation"})

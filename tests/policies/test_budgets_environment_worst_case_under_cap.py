@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import BASELINE_TAGS, UNKNOWN, Stack, provider, run
 from rules.budgets_environment_worst_case_under_cap import POLICY
+from tests.policies.harness import BASELINE_TAGS, UNKNOWN, Stack, provider, run
 
 US_EAST = provider("us-east-1", tags={**BASELINE_TAGS, "layer": "compute"})
 WORST = 4 * 730 * 1.006  # 4 g5.xlarge at on-demand all month: $2,937.52

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, lake_bucket, run
 from rules.cloudtrail_trail_bucket_object_lock import POLICY
+from tests.policies.harness import UNKNOWN, Stack, lake_bucket, run
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 CONFIG = {"minimumDays": 2557}

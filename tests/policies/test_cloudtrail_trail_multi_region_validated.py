@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.cloudtrail_trail_multi_region_validated import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 GOOD = {"isMultiRegionTrail": True, "includeGlobalServiceEvents": True, "enableLogFileValidation": True}

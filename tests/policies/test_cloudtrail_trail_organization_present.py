@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, run
 from rules.cloudtrail_trail_organization_present import POLICY
+from tests.policies.harness import UNKNOWN, Stack, run
 
 ORGANIZATION = "aws:organizations/organization:Organization"
 TRAIL = "aws:cloudtrail/trail:Trail"

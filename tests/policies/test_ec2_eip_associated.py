@@ -1,9 +1,9 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, run
 from rules.ec2_eip_associated import POLICY
-from vpcs import EIP, network_stack
+from tests.policies.harness import UNKNOWN, Stack, run
+from tests.policies.vpcs import EIP, network_stack
 
 
 def test_addresses_used_by_nat_gateways_pass():

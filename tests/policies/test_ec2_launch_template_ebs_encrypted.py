@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.ec2_launch_template_ebs_encrypted import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 KEY = "arn:aws:kms:us-west-2:123456789012:key/platform"

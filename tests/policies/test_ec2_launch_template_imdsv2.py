@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.ec2_launch_template_imdsv2 import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 CONFIG = {"maximumHopLimit": 1}

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.ec2_security_group_ingress_no_world import INGRESS_RULE, LEGACY_RULE, POLICY, SECURITY_GROUP
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 
 def test_ingress_from_the_vpc_passes():

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.ec2_subnet_no_public_ip_on_launch import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 SUBNET = "aws:ec2/subnet:Subnet"
 

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.ec2_vpc_endpoint_private_dns import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 STS = {"vpcEndpointType": "Interface", "serviceName": "com.amazonaws.eu-central-1.sts"}

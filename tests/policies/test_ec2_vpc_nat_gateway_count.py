@@ -1,9 +1,9 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, run
 from rules.ec2_vpc_nat_gateway_count import POLICY
-from vpcs import ZONES, network_stack
+from tests.policies.harness import UNKNOWN, Stack, run
+from tests.policies.vpcs import ZONES, network_stack
 
 
 def test_one_per_zone_passes_per_az():

@@ -1,9 +1,9 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, run
 from rules.ec2_vpc_s3_gateway_endpoint import POLICY
-from vpcs import network_stack
+from tests.policies.harness import UNKNOWN, Stack, run
+from tests.policies.vpcs import network_stack
 
 
 def test_an_endpoint_on_every_private_table_passes():

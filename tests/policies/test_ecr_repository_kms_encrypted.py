@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.ecr_repository_kms_encrypted import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 REPOSITORY = "aws:ecr/repository:Repository"
 KEY = "arn:aws:kms:eu-central-1:444444444444:key/platform"

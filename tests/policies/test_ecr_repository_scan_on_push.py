@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.ecr_repository_scan_on_push import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 REPOSITORY = "aws:ecr/repository:Repository"
 

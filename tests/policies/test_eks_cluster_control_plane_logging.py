@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.eks_cluster_control_plane_logging import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 CLUSTER = "aws:eks/cluster:Cluster"
 ALL = ["api", "audit", "authenticator", "controllerManager", "scheduler"]

@@ -1,9 +1,9 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from clusters import compute_stack, karpenter_pool
-from harness import UNKNOWN, Stack, run
 from rules.eks_nodegroup_accelerator_cap import POLICY
+from tests.policies.clusters import compute_stack, karpenter_pool
+from tests.policies.harness import UNKNOWN, Stack, run
 
 # compute_stack: NVIDIA 8 x 4 + 2 x 4 + 4 x 8 = 72 GPUs, Qualcomm 2 x 8 = 16 cards.
 CONFIG = {"maximum": {"nvidia": 72, "qualcomm": 16}}

@@ -1,9 +1,9 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from clusters import compute_stack, karpenter_pool, node_group, user_data
-from harness import UNKNOWN, Stack, run
 from rules.eks_nodegroup_accelerator_taint import POLICY
+from tests.policies.clusters import compute_stack, karpenter_pool, node_group, user_data
+from tests.policies.harness import UNKNOWN, Stack, run
 
 CONFIG = {"taintKeys": {"nvidia": "nvidia.com/gpu", "qualcomm": "qualcomm.com/qaic"}}
 NVIDIA_MISSING = (

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.eks_nodegroup_launch_template import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 TEMPLATE = {"id": "lt-0123", "version": "1"}

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.eks_nodegroup_scale_to_zero import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 

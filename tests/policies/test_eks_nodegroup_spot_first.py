@@ -1,9 +1,9 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from clusters import compute_stack, karpenter_pool, node_group
-from harness import UNKNOWN, Stack, run
 from rules.eks_nodegroup_spot_first import POLICY
+from tests.policies.clusters import compute_stack, karpenter_pool, node_group
+from tests.policies.harness import UNKNOWN, Stack, run
 
 CONFIG = {"onDemandPoolKinds": ["nvidia-training"], "accelerators": ["nvidia"]}
 CLUSTER = "acme-prod-us-west-2"

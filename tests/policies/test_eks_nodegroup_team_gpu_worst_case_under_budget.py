@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, provider, run
 from rules.eks_nodegroup_team_gpu_worst_case_under_budget import POLICY
+from tests.policies.harness import UNKNOWN, Stack, provider, run
 
 US_EAST = provider("us-east-1")
 QUEUE = "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue"

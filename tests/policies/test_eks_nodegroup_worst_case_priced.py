@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, provider, run
 from rules.eks_nodegroup_worst_case_priced import POLICY
+from tests.policies.harness import UNKNOWN, Stack, provider, run
 
 US_EAST = provider("us-east-1")
 QUEUE = "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue"
@@ -27,7 +27,7 @@ def queue(team: str, gpus: str) -> dict:
 
 
 def stack() -> Stack:
-    """g5.xlarge on demand in us-east-1 ($1.006 an hour in mlplat/data/prices.yaml), and a team queue there."""
+    """g5.xlarge on demand in us-east-1 ($1.006 an hour in core/platform_cost/data/prices.yaml), and a team queue there."""
     s = Stack()
     s.add("aws:eks/nodeGroup:NodeGroup", "batch", group("g5.xlarge"), provider_resource=US_EAST)
     s.add(QUEUE, "queue-perception", queue("perception", "16"), provider_resource=US_EAST)

@@ -3,8 +3,8 @@ import json
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.iam_policy_no_admin_wildcard import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 ADMIN = {"Sid": "Admin", "Effect": "Allow", "Action": "*", "Resource": "*"}
 READ = {"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::b/*"]}

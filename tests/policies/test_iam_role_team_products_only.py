@@ -3,8 +3,8 @@ import json
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, run
 from rules.iam_role_team_products_only import POLICY
+from tests.policies.harness import UNKNOWN, Stack, run
 
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"

@@ -3,8 +3,8 @@ import json
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.iam_role_trust_no_wildcard_principal import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 ROLE = "aws:iam/role:Role"
 CI = {

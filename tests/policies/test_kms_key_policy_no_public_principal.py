@@ -3,8 +3,8 @@ import json
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.kms_key_policy_no_public_principal import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 KEY = "aws:kms/key:Key"
 ADMIN = {"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.kms_key_rotation_enabled import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 KEY = "aws:kms/key:Key"
 

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.logs_log_group_retention import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 CONFIG = {"minimumDays": 365}

@@ -1,9 +1,9 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, run
-from orgs import organization_stack, set_statement
 from rules.organizations_scp_cloudtrail_protected import POLICY
+from tests.policies.harness import UNKNOWN, Stack, run
+from tests.policies.orgs import organization_stack, set_statement
 
 MISSING = (
     "no service control policy attached to the root denies "

@@ -1,9 +1,9 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, run
-from orgs import organization_stack
 from rules.organizations_scp_deny_leave import POLICY
+from tests.policies.harness import UNKNOWN, Stack, run
+from tests.policies.orgs import organization_stack
 
 MISSING = "no service control policy attached to the root denies organizations:LeaveOrganization"
 

@@ -1,9 +1,9 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, run
-from orgs import organization_stack, set_statement
 from rules.organizations_scp_personal_data_residency import POLICY
+from tests.policies.harness import UNKNOWN, Stack, run
+from tests.policies.orgs import organization_stack, set_statement
 
 CONFIG = {"regions": ["eu-central-1", "eu-west-1"]}
 MISSING = (

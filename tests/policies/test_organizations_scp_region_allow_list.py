@@ -1,9 +1,9 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, run
-from orgs import STATEMENTS, organization_stack, set_statement
 from rules.organizations_scp_region_allow_list import POLICY
+from tests.policies.harness import UNKNOWN, Stack, run
+from tests.policies.orgs import STATEMENTS, organization_stack, set_statement
 
 CONFIG = {"regions": ["eu-central-1", "eu-west-1", "us-east-1", "us-west-2"]}
 MISSING = "no service control policy attached to the root denies regions outside eu-central-1, eu-west-1, us-east-1, us-west-2"

@@ -8,12 +8,12 @@ import re
 import pytest
 
 from components.eks_cluster import LOG_TYPES
-from components.lake_classes import LAKE_CLASSES
-from components.node_pools import FAMILIES, KINDS
-from mlplat.gate import CONFIG_DIR, PACK_DIR
-from mlplat.policy_docs import DOC, registry, render
+from mlplat.gate.check import CONFIG_DIR, PACK_DIR
+from mlplat.reference.policy_docs import DOC, registry, render
+from platform_spec import load_spec
+from platform_spec.tables.lake_classes import LAKE_CLASSES
+from platform_spec.tables.node_pools import FAMILIES, KINDS
 from stacks.providers import baseline_tags
-from stacks.spec import load_spec
 
 ENVIRONMENTS = ("dev", "staging", "prod")
 
@@ -23,7 +23,7 @@ def config(environment: str) -> dict:
 
 
 def test_the_policy_reference_is_current():
-    """After changing a rule or a config file: python -m mlplat.policy_docs"""
+    """After changing a rule or a config file: python -m mlplat.reference.policy_docs"""
     assert DOC.read_text(encoding="utf-8") == render()
 
 
@@ -91,7 +91,7 @@ def test_config_values_are_the_specs(environment):
 
 
 def test_the_packs_accelerator_table_is_node_pools():
-    """The pack keeps its own copy (rules/_compute.py says why); components/node_pools.py is the source."""
+    """The pack keeps its own copy (rules/_compute.py says why); core/platform_spec/tables/node_pools.py is the source."""
     registry()  # the pack directory on sys.path, as the analyzer has it
     from rules._compute import ACCELERATORS
 

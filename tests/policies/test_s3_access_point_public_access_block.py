@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.s3_access_point_public_access_block import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 ACCESS_POINT = "aws:s3/accessPoint:AccessPoint"
 BLOCK = {

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import BASELINE_TAGS, UNKNOWN, Stack, lake_bucket, provider, run
 from rules.s3_bucket_access_logging import POLICY
+from tests.policies.harness import BASELINE_TAGS, UNKNOWN, Stack, lake_bucket, provider, run
 
 CONFIG = {"layers": ["data"]}
 LOGS = {"purpose": "s3-access-logs", "data-class": "platform"}

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import BASELINE_TAGS, UNKNOWN, provider, resource_args, run
 from rules.s3_bucket_data_classification_tags import POLICY
+from tests.policies.harness import BASELINE_TAGS, UNKNOWN, provider, resource_args, run
 
 BUCKET = "aws:s3/bucket:Bucket"
 CONFIG = {

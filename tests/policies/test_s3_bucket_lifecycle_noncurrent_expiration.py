@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.s3_bucket_lifecycle_noncurrent_expiration import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 EXPIRING = {"id": "housekeeping", "status": "Enabled", "noncurrentVersionExpiration": {"noncurrentDays": 30}}

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, lake_bucket, provider, run
 from rules.s3_bucket_lifecycle_transition_pays_off import POLICY
+from tests.policies.harness import UNKNOWN, Stack, lake_bucket, provider, run
 
 US_EAST = provider("us-east-1")
 

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, lake_bucket, run
 from rules.s3_bucket_object_lock import POLICY
+from tests.policies.harness import UNKNOWN, Stack, lake_bucket, run
 
 CONFIG = {"minimumDays": {"safety-evidence": 3650, "training-snapshot": 365}}
 

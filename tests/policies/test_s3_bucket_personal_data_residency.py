@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, provider, resource_args, run
 from rules.s3_bucket_personal_data_residency import POLICY
+from tests.policies.harness import UNKNOWN, provider, resource_args, run
 
 BUCKET = "aws:s3/bucket:Bucket"
 CONFIG = {"regions": ["eu-central-1", "eu-west-1"], "personalDataClasses": ["sensor-raw"]}

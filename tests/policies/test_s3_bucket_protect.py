@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.s3_bucket_protect import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 BUCKET = "aws:s3/bucket:Bucket"
 

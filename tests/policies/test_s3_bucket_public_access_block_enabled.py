@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.s3_bucket_public_access_block_enabled import POLICY, SETTINGS
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 ALL_ON = {setting: True for setting in SETTINGS}

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.s3_bucket_replication_kms import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, lake_bucket, provider, run
 from rules.s3_bucket_replication_residency import POLICY
+from tests.policies.harness import UNKNOWN, Stack, lake_bucket, provider, run
 
 CONFIG = {"regions": ["eu-central-1", "eu-west-1"], "personalDataClasses": ["sensor-raw"]}
 REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"

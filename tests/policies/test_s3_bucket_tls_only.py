@@ -3,8 +3,8 @@ import json
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, Stack, lake_bucket, run, tls_policy
 from rules.s3_bucket_tls_only import POLICY
+from tests.policies.harness import UNKNOWN, Stack, lake_bucket, run, tls_policy
 
 NO_TLS = "bucket lake-a: its policy does not deny requests without TLS (aws:SecureTransport)"
 

@@ -1,8 +1,8 @@
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
-from harness import UNKNOWN, resource_args, run
 from rules.sqs_queue_encrypted import POLICY
+from tests.policies.harness import UNKNOWN, resource_args, run
 
 QUEUE = "aws:sqs/queue:Queue"
 KEY = "arn:aws:kms:eu-central-1:123456789012:key/platform"

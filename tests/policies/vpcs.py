@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness import Stack
+from tests.policies.harness import Stack
 
 VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"

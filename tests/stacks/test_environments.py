@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mlplat.inventory import inventory_document
-from mlplat.plan import plan
-from stacks.spec import load_spec
+from mlplat.synth.inventory import inventory_document
+from mlplat.synth.plan import plan
+from platform_spec import load_spec
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 ENVIRONMENTS = ["dev", "staging", "prod"]
@@ -30,7 +30,7 @@ def all_resources(resources):
 def test_urns_match_the_snapshot(planned):
     """Any rename or reparenting (a replacement in a real deploy) shows up as a diff here.
 
-    After an intended identity change: UPDATE_SNAPSHOTS=1 pytest tests/test_environments.py
+    After an intended identity change: UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/stacks/test_environments.py
     """
     environment, _, resources = planned
     urns = "\n".join(sorted(r["urn"] for r in all_resources(resources))) + "\n"

@@ -4,7 +4,8 @@ The host's shim (`pulumi-language-python-exec`) runs `runpy.run_path(<project di
 run_name="__main__")` inside `run_in_stack`, with config from PULUMI_CONFIG. This test does
 the same in a fresh interpreter from another working directory, after removing every trace
 of the editable install, so `components` and `stacks` must resolve from the project
-directory runpy puts on sys.path, as they will under `pulumi up`.
+directory runpy puts on sys.path, as they will under `pulumi up`; the core (`platform_spec`,
+`platform_cost`) is a distribution of its own, installed from core/ by requirements.txt.
 """
 
 import json
@@ -12,9 +13,10 @@ import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from platform_spec.paths import project_root
+
+ROOT = project_root()
 
 CHILD = textwrap.dedent(
     """
@@ -23,8 +25,9 @@ CHILD = textwrap.dedent(
     sys.path[:] = [p for p in sys.path if p not in ("", ".", root)]
     sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__module__.lower()
                         and "editable" not in getattr(f, "__name__", "").lower()]
-    for name in [m for m in sys.modules if m.split(".")[0] in ("stacks", "components", "mlplat")]:
+    for name in [m for m in sys.modules if m.split(".")[0] in ("stacks", "components", "mlplat", "tests")]:
         del sys.modules[name]
+    sys.path.append(root + "/core")  # the core distribution, where `pip install ./core` puts its packages
     import pulumi
     from pulumi.runtime import mocks
 

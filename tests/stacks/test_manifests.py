@@ -10,8 +10,9 @@ import re
 
 import pytest
 
-from mlplat import manifests
-from stacks.spec import accelerators, available_environments, load_spec
+from platform_spec import available_environments, load_spec
+from platform_spec.queries import accelerators
+from tests.support import manifests
 
 CUSTOM_KINDS = {
     ("karpenter.sh/v1", "NodePool"),

@@ -346,7 +346,7 @@ class Seeder:
         """Every bucket of the data layer with its configurations, except the (bucket, S3 type) given."""
         import copy
 
-        from mlplat import s3_api
+        from mlplat.live import s3_api
 
         skip = set(without)
         order = (s3_api.PUBLIC_ACCESS_BLOCK, s3_api.VERSIONING, s3_api.ENCRYPTION, s3_api.LIFECYCLE,

@@ -4,7 +4,7 @@ Kubernetes version of the cluster each object goes to.
 Built-in kinds are checked against the Kubernetes OpenAPI schemas `kubernetes-validate` ships
 (strict: an unknown field is an error, as the API server's strict field validation makes it).
 Custom resources (Karpenter's NodePool and EC2NodeClass, Kueue's queues, flavors and priority
-classes) are checked against the openAPIV3Schema of their CRDs, vendored in `mlplat/data/crds/`
+classes) are checked against the openAPIV3Schema of their CRDs, vendored in `tests/data/crds/`
 (provenance in its README), made strict the same way. Not checked offline: the CEL rules of the
 CRDs (`x-kubernetes-validations`), admission webhooks (Kueue's), and what Helm releases render
 (a release is a chart install, not an object; its values are asserted by the component tests).
@@ -28,9 +28,9 @@ import jsonschema
 import kubernetes_validate
 import yaml
 
-from mlplat.terraform_plan import kubernetes_manifest
+from mlplat.gate.terraform_plan import kubernetes_manifest
 
-CRD_DIR = Path(__file__).resolve().parent / "data" / "crds"
+CRD_DIR = Path(__file__).resolve().parent.parent / "data" / "crds"
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
 KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pulumi
 import pulumi_aws as aws
 
-from mlplat.synth import Registration, synthesize
+from mlplat.synth.engine import Registration, synthesize
 
 
 class Recorded:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from components import tiering
+from platform_spec.tables import tiering
 
 ZONES = ("raw", "curated", "training-snapshot")
 """raw: as ingested; curated: decoded, anonymized, indexed; training-snapshot: immutable cuts."""

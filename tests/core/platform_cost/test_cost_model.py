@@ -1,4 +1,4 @@
-"""The cost model against figures computed by hand from mlplat/data/prices.yaml (us-east-1 rows).
+"""The cost model against figures computed by hand from core/platform_cost/data/prices.yaml (us-east-1 rows).
 
 Inventories here are small `pulumi stack export`-shaped resource lists: a provider, buckets of a known
 size in one storage class each, a spot pool and an on-demand pool of the same type.
@@ -10,8 +10,10 @@ import json
 
 import pytest
 
-from mlplat import cost, cost_lake, prices
-from mlplat.cost_usage import PoolUsage, Usage, ZoneUsage
+from platform_cost import lake as cost_lake
+from platform_cost import model as cost
+from platform_cost import prices
+from platform_cost.usage import PoolUsage, Usage, ZoneUsage
 
 PRICES = prices.default()
 DAYS = 730 / 24  # days per month, as AWS bills (730 hours)

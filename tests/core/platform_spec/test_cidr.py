@@ -2,7 +2,7 @@ import ipaddress
 
 import pytest
 
-from components._cidr import plan_subnets
+from platform_spec.cidr import plan_subnets
 
 
 @pytest.mark.parametrize(

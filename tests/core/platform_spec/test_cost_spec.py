@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlplat.cost_usage import PROFILE_ACCESS, usage_from_spec
-from stacks import spec
+from platform_cost.usage import PROFILE_ACCESS, usage_from_spec
+from platform_spec import loader
+from platform_spec.paths import project_root
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = project_root()
 PROD = "environments/prod.yaml"
 
 
@@ -20,7 +21,7 @@ PROD = "environments/prod.yaml"
 def environments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "environments"
     shutil.copytree(ROOT / "environments", directory)
-    monkeypatch.setattr(spec, "ENVIRONMENTS_DIR", directory)
+    monkeypatch.setattr(loader, "ENVIRONMENTS_DIR", directory)
     monkeypatch.chdir(tmp_path)
     return directory
 
@@ -30,8 +31,8 @@ def problems_after(directory: Path, change) -> list[str]:
     data = yaml.safe_load(path.read_text())
     change(data)
     path.write_text(yaml.safe_dump(data, sort_keys=False))
-    with pytest.raises(spec.SpecError) as raised:
-        spec.load_spec("prod")
+    with pytest.raises(loader.SpecError) as raised:
+        loader.load_spec("prod")
     return [str(p) for p in raised.value.problems]
 
 
@@ -78,7 +79,7 @@ def test_usage_names_real_pools_vpcs_and_teams(environments):
 
 
 def test_usage_defaults_come_from_the_zones_and_their_profiles():
-    usage = usage_from_spec(spec.load_spec("prod"))
+    usage = usage_from_spec(loader.load_spec("prod"))
     raw = usage.zones["drive-recordings/raw"]
     assert (raw.volume_gb, raw.age_days) == (3000 * 1024, 1825)  # retention_days
     assert (raw.read_until_days, raw.late_read_fraction) == PROFILE_ACCESS["ingest-then-archive"]

@@ -16,9 +16,10 @@ from pathlib import Path
 import moto
 import pytest
 
-from components import _tags, node_pools
-from components.node_pools import PoolProblem, groups, labels, pool_problems
-from stacks import spec
+from components import _tags
+from platform_spec import load_spec, models, queries
+from platform_spec.tables import node_pools
+from platform_spec.tables.node_pools import PoolProblem, groups, labels, pool_problems
 
 OFFERINGS = Path(moto.__file__).parent / "ec2" / "resources" / "instance_type_offerings"
 
@@ -58,7 +59,7 @@ def test_the_region_list_of_every_family_is_what_ec2_offers(family):
     sizes = [f"{family}.{size}" for size in node_pools.FAMILIES[family].sizes]
     offering = {
         region
-        for region in spec.AWS_REGIONS
+        for region in models.AWS_REGIONS
         if (OFFERINGS / "region" / f"{region}.json.gz").exists()
         and all(t in offered("region", region) for t in sizes)
     }
@@ -78,7 +79,7 @@ def test_every_family_belongs_to_one_kind():
 
 @pytest.mark.parametrize("environment", ["dev", "staging", "prod"])
 def test_every_instance_type_of_every_pool_is_offered_in_its_zones(environment):
-    env = spec.load_spec(environment).env
+    env = load_spec(environment).env
     checked = 0
     for region, cluster in env.compute.clusters.items():
         (vpc_key,) = env.training_vpcs(region)
@@ -97,7 +98,7 @@ def test_every_instance_type_of_every_pool_is_offered_in_its_zones(environment):
 @pytest.mark.parametrize("environment", ["dev", "staging", "prod"])
 def test_every_instance_type_of_every_karpenter_pool_is_offered_in_every_zone_of_its_subnets(environment):
     """A NodePool may launch into any subnet of the cluster's VPC (EC2NodeClass subnets by id)."""
-    env = spec.load_spec(environment).env
+    env = load_spec(environment).env
     checked = 0
     for region, cluster in env.compute.clusters.items():
         (vpc_key,) = env.training_vpcs(region)
@@ -178,11 +179,11 @@ def test_an_instance_type_is_known_with_its_family_and_size(instance_type, known
 
 
 def test_unknown_instance_types_leave_a_clusters_accelerators_uncounted():
-    cluster = spec.load_spec("prod").env.compute.clusters["us-west-2"]
-    assert spec.accelerator_capacity(cluster) is not None
+    cluster = load_spec("prod").env.compute.clusters["us-west-2"]
+    assert queries.accelerator_capacity(cluster) is not None
     groups = dict(cluster.node_groups)
     groups["ai100"] = groups["ai100"].model_copy(update={"instance_types": ["dl2q.48xlarge"]})
-    assert spec.accelerator_capacity(cluster.model_copy(update={"node_groups": groups})) is None
+    assert queries.accelerator_capacity(cluster.model_copy(update={"node_groups": groups})) is None
 
 
 def test_accelerator_pools_scale_from_zero_and_training_stays_in_one_zone():

@@ -20,14 +20,15 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from mlplat.cli import app
-from stacks import spec
+from mlplat.cli.app import app
+from platform_spec import loader, models
+from platform_spec.paths import project_root
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = project_root()
 INPUT_ERROR = 2
 # Variables that make rich draw its progress spinner on stderr even when it is not a terminal.
 TERMINAL_OVERRIDES = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
-REGIONS = ", ".join(spec.AWS_REGIONS)
+REGIONS = ", ".join(models.AWS_REGIONS)
 ORG_ACCOUNTS = (
     "log-archive, prod-data, prod-training, prod-registry, "
     "staging-data, staging-training, staging-registry, dev-ml"
@@ -143,7 +144,7 @@ def environments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     so problems name files as `environments/<file>`."""
     directory = tmp_path / "environments"
     shutil.copytree(ROOT / "environments", directory)
-    monkeypatch.setattr(spec, "ENVIRONMENTS_DIR", directory)
+    monkeypatch.setattr(loader, "ENVIRONMENTS_DIR", directory)
     monkeypatch.chdir(tmp_path)
     for name in TERMINAL_OVERRIDES:
         monkeypatch.delenv(name, raising=False)
@@ -530,7 +531,7 @@ CASES = [
         f"{ORG}: home_region: (missing): required field is missing",
         f"{ORG}: allowed_regions[0]: 'eu-cental-1': not an AWS region; allowed: {REGIONS}",
         f"{ORG}: cloudtrail.retention_days: 10: Input should be greater than or equal to 365",
-        f"{ORG}: home_regio: 'eu-central-1': unknown field; allowed: {', '.join(spec.OrganizationSpec.model_fields)}",
+        f"{ORG}: home_regio: 'eu-central-1': unknown field; allowed: {', '.join(models.OrganizationSpec.model_fields)}",
     ),
     # --- the data lake -------------------------------------------------------------------
     case(
@@ -1159,8 +1160,8 @@ def test_several_problems_are_one_line_each(environments: Path) -> None:
             put("teams", "perception", "contact", value=None),
         ),
     )
-    with pytest.raises(spec.SpecError) as raised:
-        spec.load_spec("dev")
+    with pytest.raises(loader.SpecError) as raised:
+        loader.load_spec("dev")
     lines = str(raised.value).split("\n")
     assert len(lines) == len(raised.value.problems) == 4
     assert [line.split(": ")[1] for line in lines] == [
@@ -1175,17 +1176,17 @@ def test_several_problems_are_one_line_each(environments: Path) -> None:
 def test_problems_in_org_and_environment_files_are_reported_together(environments: Path) -> None:
     break_file(environments, "org.yaml", put("home_region", value="eu-north-7"))
     break_file(environments, "dev.yaml", put("network", "nat", value="two"))
-    with pytest.raises(spec.SpecError) as raised:
-        spec.load_spec("dev")
+    with pytest.raises(loader.SpecError) as raised:
+        loader.load_spec("dev")
     assert [(p.file, p.path) for p in raised.value.problems] == [(ORG, "home_region"), (DEV, "network.nat")]
 
 
 @pytest.mark.parametrize("env", ["dev", "staging", "prod"])
 def test_the_unbroken_copy_is_valid(environments: Path, env: str) -> None:
-    platform = spec.load_spec(env)
+    platform = loader.load_spec(env)
     assert platform.env.name == env
     assert platform.org.name == "acme"
-    assert environments == spec.ENVIRONMENTS_DIR
+    assert environments == loader.ENVIRONMENTS_DIR
 
 
 # --- the installed command, as a user runs it ---------------------------------------------
@@ -1207,7 +1208,7 @@ def repo(tmp_path: Path) -> Path:
 
 def run_cli(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in TERMINAL_OVERRIDES}
-    env["PYTHONPATH"] = str(repo)
+    env["PYTHONPATH"] = os.pathsep.join([str(repo / "core"), str(repo)])  # the copy wins, its core too
     return subprocess.run(
         [sys.executable, "-m", "mlplat", *args],
         cwd=repo,

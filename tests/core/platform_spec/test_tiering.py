@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components import lake_classes, tiering
-from components.tiering import IntelligentTieringArchive, Lifecycle, Transition
+from platform_spec.tables import lake_classes, tiering
+from platform_spec.tables.tiering import IntelligentTieringArchive, Lifecycle, Transition
 
 
 def problems(lifecycle: Lifecycle) -> list[tuple[str, object]]:

@@ -3,9 +3,10 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from platform_spec.paths import project_root
+
+ROOT = project_root()
 
 
 def mlplat(*args, cwd=ROOT):

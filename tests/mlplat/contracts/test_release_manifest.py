@@ -7,14 +7,14 @@ import copy
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import jsonschema
 import pytest
 
-from mlplat import release_manifest, snapshot
+from mlplat.contracts import release_manifest, snapshot
+from platform_spec.paths import project_root
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = project_root()
 EXAMPLES = ROOT / "docs" / "examples"
 INVALID = EXAMPLES / "invalid"
 EXPECTED = json.loads((INVALID / "release-manifest.expected.json").read_text(encoding="utf-8"))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 
-from mlplat import snapshot
+from mlplat.contracts import snapshot
+from platform_spec.paths import project_root
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "training-snapshot-manifest.json"
+EXAMPLE = project_root() / "docs" / "examples" / "training-snapshot-manifest.json"
 
 
 @pytest.fixture

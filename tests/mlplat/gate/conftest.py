@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gatekit import CachingPack, Planned
-from mlplat.gate import PACK_DIR
+from mlplat.gate.check import PACK_DIR
+from tests.mlplat.gate.gatekit import CachingPack, Planned
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mlplat.analyzer import Analysis, PolicyPackProcess
-from mlplat.gate import GateResult, config_path, load_inventory, run_gate
+from mlplat.gate.analyzer import Analysis, PolicyPackProcess
+from mlplat.gate.check import GateResult, config_path, load_inventory, run_gate
 
 
 class CachingPack(PolicyPackProcess):

@@ -13,9 +13,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlplat.checkov import BASELINE, CHECKED_KINDS, CheckovError, _judge, checkov_command, load_baseline, scan
-from mlplat.inventory import load_stacks
-from mlplat.terraform_plan import (
+from mlplat.gate.checkov import (
+    BASELINE,
+    CHECKED_KINDS,
+    CheckovError,
+    _judge,
+    checkov_command,
+    load_baseline,
+    scan,
+)
+from mlplat.gate.terraform_plan import (
     DATA,
     convert,
     kubernetes_manifest,
@@ -23,8 +30,10 @@ from mlplat.terraform_plan import (
     sdk_resource_classes,
     write_manifests,
 )
+from mlplat.synth.inventory import load_stacks
+from platform_spec.paths import project_root
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = project_root()
 ENVIRONMENTS = ["dev", "staging", "prod"]
 PROVIDER = "urn:pulumi:s::p::pulumi:providers:aws::p::0"
 
@@ -230,7 +239,7 @@ def test_unknown_types_are_reported_not_guessed():
         scan({"s": [res("aws:s3/noSuchThing:NoSuchThing", "x", {})]}, Path("/nonexistent"))
     assert error.value.lines == [
         "aws:s3/noSuchThing:NoSuchThing: no Terraform type is known for this Pulumi type (1 resources); "
-        "add it to mlplat/data/pulumi_aws_terraform.json from the pulumi-aws bridge metadata"
+        "add it to mlplat/gate/data/pulumi_aws_terraform.json from the pulumi-aws bridge metadata"
     ]
 
 
@@ -501,10 +510,10 @@ def test_the_command_exits_1_on_unaccepted_failures_and_2_on_bad_input(tmp_path)
     inventory = tmp_path / "export.json"
     inventory.write_text(json.dumps({"version": 3, "deployment": {"resources": bucket_stack()}}))
     empty = write_baseline(tmp_path, [])
-    result = subprocess.run([sys.executable, "-m", "mlplat.checkov", "--inventory", str(inventory),
+    result = subprocess.run([sys.executable, "-m", "mlplat.gate.checkov", "--inventory", str(inventory),
                              "--baseline", str(empty)], cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
     assert result.returncode == 1, result.stderr
     assert "CKV_AWS_18" in result.stdout and "aws_s3_bucket.logs" in result.stdout
-    bad = subprocess.run([sys.executable, "-m", "mlplat.checkov", "--inventory", str(tmp_path / "none.json")],
+    bad = subprocess.run([sys.executable, "-m", "mlplat.gate.checkov", "--inventory", str(tmp_path / "none.json")],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)  # fmt: skip
     assert (bad.returncode, bad.stdout, bad.stderr) == (2, "", f"{tmp_path / 'none.json'}: no such file\n")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from junitparser import JUnitXml
 
-ROOT = Path(__file__).resolve().parents[2]
+from platform_spec.paths import project_root
+
+ROOT = project_root()
 
 
 def mlplat(*args):

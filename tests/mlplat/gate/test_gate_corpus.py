@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import pytest
 
-from gatekit import gate
+from tests.mlplat.gate.gatekit import gate
 
 BUCKET = "aws:s3/bucket:Bucket"
 CLUSTER = "aws:eks/cluster:Cluster"
@@ -418,7 +418,7 @@ def baseline(pack, prod):
 
 
 def test_the_corpus_covers_most_rules(pack):
-    from mlplat.gate import pack_rules
+    from mlplat.gate.check import pack_rules
 
     covered = set().union(*(expected for *_, expected in MUTATIONS))
     _, _, rules, _ = pack_rules(pack)

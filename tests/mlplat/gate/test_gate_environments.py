@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from gatekit import gate
-from mlplat.gate import CONFIG_DIR, pack_rules
-from mlplat.plan import stack_plans
+from mlplat.gate.check import CONFIG_DIR, pack_rules
+from mlplat.synth.plan import stack_plans
+from tests.mlplat.gate.gatekit import gate
 
 ENVIRONMENTS = ("dev", "staging", "prod")
 
@@ -28,7 +28,7 @@ def test_every_environment_has_no_mandatory_violation(results, environment):
 
 def test_advisory_findings_are_the_deliberately_hot_zones_and_the_unpriced_pools(results):
     """prod keeps two curated zones in S3 Standard on purpose (`access: hot`); the advisory rule shows them.
-    mlplat/data/prices.yaml has no price for p4d.24xlarge on demand in us-west-2 (only the pre-cut one) nor
+    core/platform_cost/data/prices.yaml has no price for p4d.24xlarge on demand in us-west-2 (only the pre-cut one) nor
     for the p5 Capacity Block there: the budget rules count those pools as $0, and the advisory rule says so."""
     found = sorted((env, v.rule, v.resource) for env, r in results.items() for v in r.advisory)
     assert found == [

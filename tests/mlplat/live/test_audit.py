@@ -1,7 +1,7 @@
 """`mlplat audit` against moto served over HTTP on loopback (tests/aws_server.py).
 
 Each test deploys the prod plan into the fake accounts (`Seeder`: buckets and their configurations as
-`mlplat.s3_api` derives the requests, KMS keys under the plan's aliases, clusters, node groups,
+`mlplat.live.s3_api` derives the requests, KMS keys under the plan's aliases, clusters, node groups,
 repositories, budgets), changes what the test is about, and asserts the audit's exact findings.
 """
 
@@ -16,14 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from aws_server import Seeder, served
-from mlplat import audit, preflight, s3_api
-from mlplat.aws_session import CALLER_CALLS, AwsContext, read_only_policy
-from mlplat.inventory import load_stacks
-from mlplat.planned import Planned, logical_name
-from stacks.spec import load_spec
+from mlplat.live import audit, preflight, s3_api
+from mlplat.live.aws_session import CALLER_CALLS, AwsContext, read_only_policy
+from mlplat.live.planned import Planned, logical_name
+from mlplat.synth.inventory import load_stacks
+from platform_spec import load_spec
+from platform_spec.paths import project_root
+from tests.support.aws_server import Seeder, served
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = project_root()
 IDS = {"prod-data": "210000000001", "prod-training": "210000000002", "prod-registry": "210000000003",
        "log-archive": "210000000004"}  # fmt: skip
 ROLE = "mlplatform-deploy-prod"

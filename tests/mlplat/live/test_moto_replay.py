@@ -1,7 +1,7 @@
 """Every S3 configuration each environment plans, replayed into moto through boto3 and read back.
 
 Why: the components promise configurations S3 accepts. Replaying the plan's requests, as
-`mlplat.s3_api` derives them from the inventory, through boto3 (which checks every request
+`mlplat.live.s3_api` derives them from the inventory, through boto3 (which checks every request
 against the S3 service model) into moto (which applies part of S3's server-side validation)
 catches a wrong shape or a refused rule before a real deploy does.
 
@@ -17,7 +17,7 @@ What a pass proves, i.e. what boto3 and moto 5.2.5 validate (a test below shows 
 
 What moto does NOT validate (checked by hand against moto 5.2.5, all accepted): lifecycle storage
 classes, Status values, the 30 days before STANDARD_IA/ONEZONE_IA, the transition waterfall and the
-minimum storage durations (components/tiering.py `lifecycle_problems` enforces those, with their
+minimum storage durations (core/platform_spec/tables/tiering.py `lifecycle_problems` enforces those, with their
 tests); TransitionDefaultMinimumObjectSize (ignored; GET always reports all_storage_classes_128K);
 Intelligent-Tiering configurations (not implemented: the PUT is routed to CreateBucket, so those
 requests are only validated by botocore here, and archive-tier days by tiering.py); Object Lock mode
@@ -44,8 +44,8 @@ from botocore.stub import Stubber
 from moto import mock_aws
 from moto.s3.models import FakeBucket
 
-from mlplat import s3_api
-from mlplat.inventory import load_stacks
+from mlplat.live import s3_api
+from mlplat.synth.inventory import load_stacks
 
 ENVIRONMENTS = ["dev", "staging", "prod"]
 BUCKET = "aws:s3/bucket:Bucket"
@@ -272,7 +272,7 @@ def test_the_replay_order_covers_every_translated_type():
 
 
 def test_every_s3_resource_type_of_the_plan_has_a_translation(replayed):
-    """A new S3 resource type in a component must get an entry in mlplat/s3_api.py, not be skipped."""
+    """A new S3 resource type in a component must get an entry in mlplat/live/s3_api.py, not be skipped."""
     assert set(replayed.planned) - {BUCKET, ACCESS_POINT} <= set(s3_api.APIS)
 
 

@@ -17,14 +17,16 @@ from pathlib import Path
 import boto3
 import pytest
 
-from aws_server import served
-from mlplat import preflight
-from mlplat.aws_session import CALLER_CALLS, AwsContext
-from mlplat.inventory import load_stacks
-from mlplat.planned import Place, Planned
-from stacks.spec import KarpenterCapacitySpec, KarpenterPoolSpec, NodeGroupSpec, VpcSpec, load_spec
+from mlplat.live import preflight
+from mlplat.live.aws_session import CALLER_CALLS, AwsContext
+from mlplat.live.planned import Place, Planned
+from mlplat.synth.inventory import load_stacks
+from platform_spec import load_spec
+from platform_spec.models import KarpenterCapacitySpec, KarpenterPoolSpec, NodeGroupSpec, VpcSpec
+from platform_spec.paths import project_root
+from tests.support.aws_server import served
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = project_root()
 IDS = {"prod-data": "210000000001", "prod-training": "210000000002", "prod-registry": "210000000003",
        "log-archive": "210000000004"}  # fmt: skip
 ROLE = "mlplatform-deploy-prod"
@@ -468,7 +470,7 @@ WHERE = "prod-training (210000000002) il-central-1"
 def test_an_aws_error_is_one_line_that_says_what_to_do(code, kind, line):
     from botocore.exceptions import ClientError
 
-    from mlplat.aws_session import explain
+    from mlplat.live.aws_session import explain
 
     error = ClientError(
         {"Error": {"Code": code, "Message": "The security token included in the request is invalid."},
@@ -480,7 +482,7 @@ def test_an_aws_error_is_one_line_that_says_what_to_do(code, kind, line):
 
 
 def test_iam_actions_of_the_s3_calls_are_s3_s_own_names():
-    from mlplat.aws_session import iam_action
+    from mlplat.live.aws_session import iam_action
 
     assert [iam_action("s3", op) for op in ("HeadBucket", "ListBuckets", "GetBucketLifecycleConfiguration")] == [
         "s3:ListBucket", "s3:ListAllMyBuckets", "s3:GetLifecycleConfiguration",

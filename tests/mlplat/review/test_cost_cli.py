@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from platform_spec.paths import project_root
+
+ROOT = project_root()
 
 
 def mlplat(*args):
@@ -35,7 +37,7 @@ def test_cost_json_has_the_totals_savings_and_every_line(dev_inventory):
     assert sum(row["monthly_usd"] for row in layers.values()) == pytest.approx(
         document["monthly_usd"], abs=0.05
     )
-    # By hand, from mlplat/data/prices.yaml (eu-central-1) and environments/dev.yaml: the EKS control
+    # By hand, from core/platform_cost/data/prices.yaml (eu-central-1) and environments/dev.yaml: the EKS control
     # plane is $0.10/h x 730 h = $73.00.
     [control_plane] = [line for line in document["lines"] if line["item"] == "eks.cluster.STANDARD"]
     assert (control_plane["resource"], control_plane["quantity"], control_plane["monthly_usd"]) == (
@@ -215,11 +217,11 @@ def test_a_stack_export_names_its_environment_or_the_stack_is_named(plans, tmp_p
 
 
 def test_a_broken_price_table_is_one_line_per_problem_and_exit_2(dev_inventory, tmp_path, monkeypatch):
-    """A fork that edits mlplat/data/prices.yaml badly gets the loader's lines, not a traceback."""
+    """A fork that edits core/platform_cost/data/prices.yaml badly gets the loader's lines, not a traceback."""
     from typer.testing import CliRunner
 
-    from mlplat import prices
-    from mlplat.cli import app
+    from mlplat.cli.app import app
+    from platform_cost import prices
 
     broken = tmp_path / "prices.yaml"
     broken.write_text("rows: [oops\n")

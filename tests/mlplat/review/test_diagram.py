@@ -14,18 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from mlplat import diagram
-from mlplat.diff import diff_stacks
-from mlplat.inventory import load_stacks
+from mlplat.review import diagram
+from mlplat.review.diff import diff_stacks
+from mlplat.synth.inventory import load_stacks
+from platform_spec.paths import project_root
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = project_root()
 NODE = re.compile(r'^\s*([A-Za-z][\w]*)\["([^"]*)"\]:::(\w+)$')
 EDGE = re.compile(r"^\s*([A-Za-z][\w]*) (-->|-\.->)\|([^|]*)\| ([A-Za-z][\w]*)$")
 SUBGRAPH = re.compile(r'^\s*subgraph ([A-Za-z][\w]*)\["([^"]*)"\]$')
 
 
 def parse_mermaid(text: str) -> dict:
-    """A structural parse of the flowchart subset `mlplat.diagram.mermaid` writes: every line is a
+    """A structural parse of the flowchart subset `mlplat.review.diagram.mermaid` writes: every line is a
     known statement, subgraphs close, ids are unique, edges and classes name what exists."""
     lines = text.splitlines()
     assert lines[0] == "flowchart LR"
@@ -244,18 +245,9 @@ def test_plan_writes_the_diagram_and_a_report_that_opens_with_it(tmp_path):
 
 
 def test_the_architecture_doc_shows_the_current_diagram_of_prod(prod):
-    """After a change to what prod deploys: python -m mlplat.report"""
-    from mlplat import report
+    """After a change to what prod deploys: python -m mlplat.review.report"""
+    from mlplat.review import report
 
     text = report.ARCHITECTURE_DOC.read_text(encoding="utf-8")
     assert report.doc_block(diagram.architecture(prod, "prod")) in text
     assert (report.ARCHITECTURE_DOC.parent / "images" / "architecture-prod.svg").is_file()
-
-
-def test_workflows_pin_every_action_to_a_release():
-    uses = re.findall(
-        r"uses:\s*(\S+)", "".join(p.read_text() for p in (ROOT / ".github" / "workflows").glob("*.yml"))
-    )
-    assert uses
-    for action in uses:
-        assert action.startswith("./") or re.fullmatch(r"[\w.-]+/[\w./-]+@v\d+\.\d+\.\d+", action), action

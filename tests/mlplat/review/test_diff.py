@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from mlplat import diff_markdown, review
-from mlplat.diff import (
+from mlplat.review import compare as review
+from mlplat.review import diff_markdown
+from mlplat.review.diff import (
     MISSING,
     CostDelta,
     CostLine,
@@ -23,8 +24,9 @@ from mlplat.diff import (
     flatten,
     property_changes,
 )
+from platform_spec.paths import project_root
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = project_root()
 PROVIDER = "urn:pulumi:dev-data::mlplatform::pulumi:pulumi:Stack$pulumi:providers:aws::data-eu-central-1"
 STACK = "urn:pulumi:dev-data::mlplatform::pulumi:pulumi:Stack::mlplatform-dev-data"
 PRODUCT = "urn:pulumi:dev-data::mlplatform::pulumi:pulumi:Stack$mlplatform:data:DataProduct::camera-frames"
@@ -430,7 +432,7 @@ def nat_stack(count: int) -> dict[str, list[dict]]:
 
 
 def test_a_second_nat_gateway_costs_what_the_price_table_says(tmp_path):
-    from mlplat.cost_usage import Usage
+    from platform_cost.usage import Usage
 
     base, head = tmp_path / "base.json", tmp_path / "head.json"
     for path, count in ((base, 1), (head, 2)):
@@ -442,7 +444,7 @@ def test_a_second_nat_gateway_costs_what_the_price_table_says(tmp_path):
     sides = [review.Side(str(p), p, ROOT / "policies", ROOT / "x.json", usage=usage) for p in (base, head)]
     delta, note = review._cost(*sides)
     assert note == ""
-    # By hand from mlplat/data/prices.yaml: nat.hour in eu-central-1 is $0.052, a gateway runs 730 h a
+    # By hand from core/platform_cost/data/prices.yaml: nat.hour in eu-central-1 is $0.052, a gateway runs 730 h a
     # month: $37.96 each (no usage assumption, so no data-processing charge).
     assert (delta.base, delta.head) == pytest.approx((37.96, 75.92))
     [line] = [x for x in delta.lines if x.moved]
@@ -540,7 +542,7 @@ def pool_on_demand(tmp_path_factory):
     result = subprocess.run(
         [sys.executable, "-m", "mlplat", "diff", "dev", "--base", "HEAD~1", "--out", str(out), "--json"],
         cwd=repo,
-        env={**review.os.environ, "PYTHONPATH": str(repo)},
+        env={**review.os.environ, "PYTHONPATH": review.tree_path(repo)},
         capture_output=True,
         text=True,
         timeout=600,
@@ -596,7 +598,7 @@ def test_end_to_end_the_cost_of_the_change(pool_on_demand):
     # the model splits a pool's hours between its node group and Karpenter's pools: both may move
     assert {x["key"].split(":", 1)[0] for x in cost["lines"]} == {"compute"}
     assert line["base_unpriced"] == line["head_unpriced"] == 0
-    # By hand, from mlplat/data/prices.yaml and dev's usage: 300 GPU-hours on g6e.xlarge (1 GPU) at
+    # By hand, from core/platform_cost/data/prices.yaml and dev's usage: 300 GPU-hours on g6e.xlarge (1 GPU) at
     # 0.7 utilization = 428.571 node-hours; on-demand $2.327/h in eu-central-1, spot 56 % less =
     # $1.02388/h. Base: the node group and Karpenter's batch NodePool are both spot, 2 nodes max
     # each, so 214.286 h each = $219.40 each. Head: an on-demand group next to a spot NodePool is
@@ -726,7 +728,9 @@ def test_a_failed_side_stops_the_other_plan_before_its_worktree_goes(tmp_path, m
 
 
 def test_a_stack_name_splits_at_its_layer_for_the_diff_the_diagram_and_the_cost():
-    from mlplat import cost, diagram, layers
+    from mlplat.review import diagram
+    from platform_cost import model as cost
+    from platform_spec import layers
     from stacks.main import LAYERS
 
     assert layers.LAYERS == LAYERS
@@ -744,7 +748,7 @@ def test_a_stack_name_splits_at_its_layer_for_the_diff_the_diagram_and_the_cost(
 
 
 def test_one_money_format_and_one_json_decoder():
-    from mlplat.values import decoded, money
+    from platform_cost.values import decoded, money
 
     assert [money(v) for v in (1204.6, -3.2, -0.4, 0, None)] == ["$1,205", "-$3", "$0", "$0", "unpriced"]
     assert [money(v, cents=True, signed=True) for v in (450.5, -12.345, 0.001)] == [

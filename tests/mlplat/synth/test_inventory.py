@@ -5,7 +5,9 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from mlplat.inventory import (
+from mlplat.synth.engine import DuplicateUrn, Registration, UnsupportedInvoke, synthesize
+from mlplat.synth.inventory import (
+    InventoryError,
     dependency_order,
     inventory_document,
     load_stacks,
@@ -13,7 +15,6 @@ from mlplat.inventory import (
     to_json,
     write_inventory,
 )
-from mlplat.synth import DuplicateUrn, Registration, UnsupportedInvoke, synthesize
 
 
 def program():
@@ -70,7 +71,7 @@ def test_load_stacks_reads_an_inventory_and_a_plain_stack_export(document, tmp_p
     stacks = load_stacks(tmp_path / "export.json")
     assert list(stacks) == ["s"] and len(stacks["s"]) == 4
     (tmp_path / "other.json").write_text("{}")
-    with pytest.raises(ValueError, match="neither an mlplat inventory nor a `pulumi stack export`"):
+    with pytest.raises(InventoryError, match="neither an mlplat inventory nor a `pulumi stack export`"):
         load_stacks(tmp_path / "other.json")
 
 
